@@ -1,0 +1,289 @@
+"""The course as typed records: one pydantic model per kind of content item.
+
+Every model forbids unknown keys, so a misspelt field is an error rather than silently
+ignored. Fields that name another item are annotated with :class:`Ref`, which the
+cross-file validator reads to check that every reference resolves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Difficulty = Literal["beginner", "intermediate", "advanced"]
+DIFFICULTIES: tuple[Difficulty, ...] = ("beginner", "intermediate", "advanced")
+Rupture = Literal["withdrawal", "confrontation", "none"]
+Urgency = Literal["next-supervision", "same-day", "immediate"]
+TriageUrgency = Literal["routine", "next-supervision", "same-day", "immediate"]
+URGENCIES: tuple[TriageUrgency, ...] = ("routine", "next-supervision", "same-day", "immediate")
+ReviewStatus = Literal["draft", "reviewed"]
+StrategyKind = Literal["reframe", "self-compassion", "coping", "curiosity", "small-step", "rupture-repair"]
+UsedBy = Literal["client-self-help", "clinician-intervention"]
+When = Literal["in-the-moment", "between-sessions", "later-sessions"]
+Variant = Literal["clear", "subtle", "look-alike"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value is the id of an item of ``kind``."""
+
+    kind: str
+
+
+ItemId = Annotated[str, Field(pattern=ID_PATTERN)]
+ChallengeId = Annotated[str, Ref("challenge")]
+SignId = Annotated[str, Ref("sign")]
+StrategyId = Annotated[str, Ref("strategy")]
+ActionId = Annotated[str, Ref("triage_action")]
+RedFlagId = Annotated[str, Ref("red_flag")]
+ReferenceId = Annotated[str, Ref("reference")]
+CriterionId = Annotated[str, Ref("skill_criterion")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    """Base of every content record: strict about keys, tolerant of YAML's folded strings."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Item(Model):
+    """A content item with a stable id."""
+
+    id: ItemId
+
+
+class Reviewed(Item):
+    """A clinical item: draft until a named clinician has reviewed it."""
+
+    review: ReviewStatus
+    reviewer: str | None = None
+    reviewed_on: str | None = None
+
+    @model_validator(mode="after")
+    def _review_is_honest(self) -> Reviewed:
+        if self.review == "reviewed" and not (self.reviewer and self.reviewed_on):
+            raise ValueError("review: 'reviewed' needs both reviewer and reviewed_on")
+        if self.review == "draft" and (self.reviewer or self.reviewed_on):
+            raise ValueError("reviewer: a draft item has no reviewer")
+        return self
+
+
+class SafetyFields(Model):
+    """Help-seeking fields every item that touches self-harm must fill in."""
+
+    self_harm: bool = False
+    help_seeking: str | None = None
+    content_notes: list[Text] = []
+
+    @model_validator(mode="after")
+    def _self_harm_has_guidance(self) -> SafetyFields:
+        if self.self_harm and not self.help_seeking:
+            raise ValueError("help_seeking: required when self_harm is true")
+        if self.self_harm and not self.content_notes:
+            raise ValueError("content_notes: required when self_harm is true")
+        return self
+
+
+class CourseInfo(Reviewed):
+    title: Text
+    subtitle: Text
+    source: ReferenceId
+    central_idea: Text
+    closing: Text
+    draft_notice: Text
+
+
+class Sign(Reviewed):
+    text: Text
+    observe: Text
+    rupture: Rupture
+
+
+class Challenge(Reviewed):
+    order: int = Field(ge=1)
+    title: Text
+    summary: Text
+    why: Text
+    learning_objectives: list[Text] = Field(min_length=1)
+    references: list[ReferenceId] = Field(min_length=1)
+    signs: list[Sign]
+
+    @field_validator("learning_objectives")
+    @classmethod
+    def _verb_led(cls, objectives: list[str]) -> list[str]:
+        for text in objectives:
+            if not re.match(r"^[A-Z][a-z]+\b", text):
+                raise ValueError(f"learning objective must start with a verb: {text[:40]!r}")
+        return objectives
+
+
+class Strategy(Reviewed):
+    kind: StrategyKind
+    title: Text
+    text: Text
+    used_by: UsedBy
+    when: When
+    references: list[ReferenceId] = Field(min_length=1)
+
+
+class TriageAction(Reviewed):
+    text: Text
+
+
+class SafetyCriticalError(Model):
+    action: ActionId
+    why: Text
+
+
+class RedFlag(Reviewed, SafetyFields):
+    title: Text
+    criterion: Text
+    meaning: Text
+    urgency: Urgency
+    actions: list[ActionId] = Field(min_length=1)
+    safety_critical_errors: list[SafetyCriticalError] = []
+    references: list[ReferenceId] = Field(min_length=1)
+
+
+class Resource(Model):
+    name: Text
+    how: Text
+
+
+class SafetyNotice(Reviewed):
+    title: Text
+    text: Text
+    resources: list[Resource] = Field(min_length=1)
+
+
+class Reference(Item):
+    authors: list[Text] = Field(min_length=1)
+    year: int | Literal["n.d."]
+    title: Text
+    venue: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    note: str | None = None
+
+
+class EvidencedSign(Model):
+    sign: SignId
+    evidence: Text
+
+
+class Vignette(Reviewed, SafetyFields):
+    title: Text
+    challenges: list[ChallengeId] = Field(min_length=1)
+    difficulty: Difficulty
+    client: Text
+    learning_objectives: list[Text] = Field(min_length=1)
+    signs_present: list[EvidencedSign] = Field(min_length=1)
+    distractors: list[SignId] = Field(min_length=1)
+    rupture: Rupture = "none"
+    body: Text
+
+
+class SkillCriterion(Reviewed):
+    challenge: ChallengeId
+    text: Text
+    anchors: dict[int, Text]
+
+    @field_validator("anchors")
+    @classmethod
+    def _zero_to_four(cls, anchors: dict[int, str]) -> dict[int, str]:
+        if sorted(anchors) != [0, 1, 2, 3, 4]:
+            raise ValueError("needs exactly the anchors 0, 1, 2, 3 and 4")
+        return anchors
+
+
+class ExampleResponse(Model):
+    text: Text
+    meets: list[CriterionId] = Field(min_length=1)
+    note: Text
+
+
+class ClientStatement(Reviewed):
+    challenge: ChallengeId
+    difficulty: Difficulty
+    context: Text
+    text: Text
+    signs: list[SignId] = Field(min_length=1)
+    example_responses: list[ExampleResponse] = Field(min_length=2, max_length=2)
+
+
+class Option(Model):
+    text: Text
+    correct: bool = False
+    explanation: Text
+
+
+class KnowledgeCheck(Reviewed):
+    challenge: ChallengeId
+    question: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+
+    @field_validator("options")
+    @classmethod
+    def _one_correct(cls, options: list[Option]) -> list[Option]:
+        if sum(option.correct for option in options) != 1:
+            raise ValueError("exactly one option must be correct")
+        return options
+
+
+class GibbsStages(Model):
+    description: Text
+    feelings: Text
+    evaluation: Text
+    analysis: Text
+    conclusion: Text
+    action_plan: Text
+
+
+class ReflectionPrompt(Reviewed):
+    challenge: ChallengeId
+    title: Text
+    prompt: Text
+    stages: GibbsStages
+    references: list[ReferenceId] = []
+
+
+class SafetyCriticalChoice(Model):
+    choice: Text  # a triage action id or an urgency value; checked across files
+    why: Text
+
+
+class TriageCase(Reviewed, SafetyFields):
+    title: Text
+    red_flag: RedFlagId | None
+    variant: Variant
+    urgency: TriageUrgency
+    actions: list[ActionId] = Field(min_length=1)
+    distractor_actions: list[ActionId] = []
+    safety_critical: list[SafetyCriticalChoice] = []
+    rationale: Text
+    body: Text
+
+    @model_validator(mode="after")
+    def _look_alikes_are_routine(self) -> TriageCase:
+        if (self.variant == "look-alike") != (self.red_flag is None):
+            raise ValueError("red_flag: a look-alike has no red flag, every other case has one")
+        if self.variant == "look-alike" and self.urgency != "routine":
+            raise ValueError("urgency: a look-alike case is 'routine'")
+        return self
+
+
+class StrategyMatch(Reviewed):
+    situation: Text
+    answer: StrategyId
+    options: list[StrategyId] = Field(min_length=1)
+    why: Text

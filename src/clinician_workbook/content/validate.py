@@ -1,0 +1,226 @@
+"""Cross-file rules: references resolve, answer keys are consistent, the library is complete.
+
+Single-item rules (required fields, value sets, types) are the models' job; this module
+checks what needs more than one item at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel
+
+from ..errors import ContentError, Problem
+from .catalog import Catalog
+from .loader import format_field, load_catalog, suggest
+from .models import (
+    DIFFICULTIES,
+    URGENCIES,
+    ClientStatement,
+    Item,
+    RedFlag,
+    Ref,
+    StrategyMatch,
+    TriageCase,
+    Vignette,
+)
+
+Loc = tuple[str | int, ...]
+
+
+def _refs_in(annotation: Any, value: Any, loc: Loc) -> Iterator[tuple[Loc, str, str]]:
+    """Yield (field path, target kind, id) for every Ref-annotated value inside ``value``."""
+    if value is None:
+        return
+    origin = get_origin(annotation)
+    if origin is typing.Annotated:
+        base, *meta = get_args(annotation)
+        ref = next((m for m in meta if isinstance(m, Ref)), None)
+        if ref is not None:
+            yield loc, ref.kind, value
+        else:
+            yield from _refs_in(base, value, loc)
+    elif origin in (typing.Union, types.UnionType):
+        for option in get_args(annotation):
+            if option is not type(None):
+                yield from _refs_in(option, value, loc)
+    elif origin is list:
+        (inner,) = get_args(annotation)
+        for index, element in enumerate(value):
+            yield from _refs_in(inner, element, (*loc, index))
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, info in type(value).model_fields.items():
+            hint = typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            yield from _refs_in(hint, getattr(value, name), (*loc, name))
+
+
+def references_of(item: Item) -> Iterator[tuple[Loc, str, str]]:
+    """Every (field path, target kind, id) that ``item`` refers to."""
+    yield from _refs_in(type(item), item, ())
+
+
+class _Checker:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.problems: list[Problem] = []
+
+    def report(self, item: Item, loc: Loc, message: str) -> None:
+        where = self.catalog.locations[item.id]
+        self.problems.append(Problem(where.path, where.line_of(loc), format_field(loc), message))
+
+    def run(self) -> list[Problem]:
+        for kind_items in list(self.catalog.items.values()):
+            for item in kind_items.values():
+                self.check_references(item)
+        self.check_singletons()
+        for vignette in self.catalog.vignettes:
+            self.check_vignette(vignette)
+        for statement in self.catalog.client_statements:
+            self.check_statement(statement)
+        for flag in self.catalog.red_flags:
+            self.check_red_flag(flag)
+        for case in self.catalog.triage_cases:
+            self.check_triage_case(case)
+        for match in self.catalog.strategy_matches:
+            self.check_strategy_match(match)
+        self.check_coverage()
+        return self.problems
+
+    def check_references(self, item: Item) -> None:
+        for loc, kind, target in references_of(item):
+            known = self.catalog.items.get(kind, {})
+            if target in known:
+                continue
+            hint = suggest(target, list(known))
+            if not hint:
+                listed = sorted(known)
+                hint = (
+                    f" (valid: {', '.join(listed[:12])}{', ...' if len(listed) > 12 else ''})"
+                    if listed
+                    else f" (there is no {kind.replace('_', ' ')} yet)"
+                )
+            self.report(item, loc, f"unknown {kind.replace('_', ' ')} {target!r}{hint}")
+
+    def check_singletons(self) -> None:
+        for kind in ("course", "safety_notice"):
+            found = self.catalog.items.get(kind, {})
+            if not found:
+                self.problems.append(Problem("content", None, kind, f"no {kind.replace('_', ' ')} defined"))
+            for extra in list(found.values())[1:]:
+                self.report(extra, ("id",), f"only one {kind.replace('_', ' ')} is allowed")
+
+    def check_vignette(self, vignette: Vignette) -> None:
+        body = _squash(vignette.body)
+        present = set()
+        for index, entry in enumerate(vignette.signs_present):
+            present.add(entry.sign)
+            if _squash(entry.evidence) not in body:
+                self.report(
+                    vignette,
+                    ("signs_present", index, "evidence"),
+                    "evidence must quote a sentence of the vignette's text exactly",
+                )
+        for index, sign in enumerate(vignette.distractors):
+            if sign in present:
+                self.report(
+                    vignette,
+                    ("distractors", index),
+                    f"{sign!r} is in signs_present; a distractor must be absent",
+                )
+
+    def check_statement(self, statement: ClientStatement) -> None:
+        for r_index, response in enumerate(statement.example_responses):
+            for c_index, criterion_id in enumerate(response.meets):
+                criterion = self.catalog.items.get("skill_criterion", {}).get(criterion_id)
+                if criterion is not None and getattr(criterion, "challenge", None) != statement.challenge:
+                    self.report(
+                        statement,
+                        ("example_responses", r_index, "meets", c_index),
+                        f"criterion {criterion_id!r} belongs to another challenge",
+                    )
+
+    def check_red_flag(self, flag: RedFlag) -> None:
+        for index, error in enumerate(flag.safety_critical_errors):
+            if error.action in flag.actions:
+                self.report(
+                    flag,
+                    ("safety_critical_errors", index, "action"),
+                    f"{error.action!r} is also a required action",
+                )
+
+    def check_triage_case(self, case: TriageCase) -> None:
+        actions = self.catalog.items.get("triage_action", {})
+        for index, choice in enumerate(case.safety_critical):
+            if choice.choice not in actions and choice.choice not in URGENCIES:
+                self.report(
+                    case,
+                    ("safety_critical", index, "choice"),
+                    f"{choice.choice!r} is neither a triage action nor an urgency"
+                    + suggest(choice.choice, [*actions, *URGENCIES]),
+                )
+            elif choice.choice in case.actions or choice.choice == case.urgency:
+                self.report(
+                    case,
+                    ("safety_critical", index, "choice"),
+                    f"{choice.choice!r} is part of the correct answer",
+                )
+        for index, action in enumerate(case.distractor_actions):
+            if action in case.actions:
+                self.report(case, ("distractor_actions", index), f"{action!r} is also a correct action")
+        flag = self.catalog.items.get("red_flag", {}).get(case.red_flag or "")
+        if isinstance(flag, RedFlag) and flag.self_harm and not case.self_harm:
+            self.report(case, ("self_harm",), "must be true: the red flag concerns self-harm")
+
+    def check_strategy_match(self, match: StrategyMatch) -> None:
+        if match.answer in match.options:
+            self.report(match, ("options",), f"{match.answer!r} is the answer; options are the others")
+
+    def check_coverage(self) -> None:
+        """Every challenge that has signs has a vignette and statements at every difficulty."""
+        for challenge in self.catalog.challenges:
+            if not challenge.signs:
+                continue
+            for label, items in (
+                ("vignette", self.catalog.vignettes),
+                ("client statement", self.catalog.client_statements),
+            ):
+                for difficulty in DIFFICULTIES:
+                    if not any(_covers(item, challenge.id, difficulty) for item in items):
+                        self.report(
+                            challenge,
+                            ("id",),
+                            f"no {difficulty} {label} for challenge {challenge.id!r}",
+                        )
+
+
+def _covers(item: Vignette | ClientStatement, challenge_id: str, difficulty: str) -> bool:
+    challenges = item.challenges if isinstance(item, Vignette) else [item.challenge]
+    return item.difficulty == difficulty and challenge_id in challenges
+
+
+def _squash(text: str) -> str:
+    """Compare prose ignoring line wrapping, Markdown emphasis and curly/straight quotes."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", re.sub(r"[*_]", "", text)).strip()
+
+
+def check_catalog(catalog: Catalog) -> list[Problem]:
+    """The cross-file problems of an already loaded catalog."""
+    return _Checker(catalog).run()
+
+
+def validate_content(root: Path) -> Catalog:
+    """Load and check the content under ``root``; raise ContentError listing every problem."""
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), None, "", "no such content folder")])
+    catalog, problems = load_catalog(root)
+    if not problems:  # cross-file rules on a half-loaded catalog would only add noise
+        problems = check_catalog(catalog)
+    if problems:
+        raise ContentError(problems)
+    return catalog

@@ -1,0 +1,52 @@
+"""The exceptions clinician-workbook raises, as one small tree.
+
+    WorkbookError                  base of everything the package raises on purpose
+     ├── ContentError(ValueError)  the course content is malformed; carries every problem found
+     ├── StoreError                the response store cannot be opened or written
+     └── UsageError(ValueError)    a command was given input it cannot use (bad path, bad value)
+
+The CLI catches ``WorkbookError``, prints ``error: <message>`` (one line per problem) and
+exits non-zero; it never shows a traceback for a user's mistake. Each error is picklable, so
+it can cross a process boundary unchanged (batch workers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class WorkbookError(Exception):
+    """Base class of every error clinician-workbook raises on purpose."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as precisely as the parser knows."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class ContentError(WorkbookError, ValueError):
+    """The course content has one or more problems (see ``problems``)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        return (type(self), (self.problems,))
+
+
+class StoreError(WorkbookError):
+    """The response store cannot be opened, read or written."""
+
+
+class UsageError(WorkbookError, ValueError):
+    """A command was given input it cannot use."""

@@ -1,0 +1,129 @@
+"""The bundled course: complete, honest about its draft status, safe in its wording."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content.models import DIFFICULTIES, Reviewed
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_bundled()
+
+
+def test_validate_summary(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("validate")
+    assert result.code == 0, result.err
+    assert result.out.startswith("content OK: 4 challenges, 13 signs, 4 red flags, ")
+    assert len(result.out.splitlines()) == 1
+
+
+def test_foundation_counts(catalog: Catalog) -> None:
+    assert [c.id for c in catalog.challenges] == [
+        "emotional-overwhelm",
+        "resistance-avoidance",
+        "feeling-stuck",
+        "when-concerning",
+    ]
+    assert [len(c.signs) for c in catalog.challenges] == [4, 5, 4, 0]
+    assert len(catalog.red_flags) == 4
+    assert len(catalog.strategies) >= 15
+    assert {s.kind for s in catalog.strategies} == {
+        "reframe",
+        "self-compassion",
+        "coping",
+        "curiosity",
+        "small-step",
+        "rupture-repair",
+    }
+    assert len(catalog.references) >= 8
+
+
+def test_case_library_counts(catalog: Catalog) -> None:
+    assert len(catalog.vignettes) == 9
+    assert len(catalog.client_statements) == 27
+    assert sum(len(s.example_responses) for s in catalog.client_statements) == 54
+    assert len(catalog.triage_cases) == 12
+    assert len(catalog.knowledge_checks) == 12
+    assert len(catalog.reflection_prompts) >= 9
+    assert len(catalog.strategy_matches) == 8
+    for challenge in catalog.challenges[:3]:
+        for difficulty in DIFFICULTIES:
+            statements = [
+                s
+                for s in catalog.client_statements
+                if s.challenge == challenge.id and s.difficulty == difficulty
+            ]
+            assert len(statements) == 3, (challenge.id, difficulty)
+        criteria = [c for c in catalog.skill_criteria if c.challenge == challenge.id]
+        assert 3 <= len(criteria) <= 4
+
+
+def test_triage_cases_cover_each_red_flag_twice_plus_look_alikes(catalog: Catalog) -> None:
+    for flag in catalog.red_flags:
+        variants = sorted(c.variant for c in catalog.triage_cases if c.red_flag == flag.id)
+        assert variants == ["clear", "subtle"], flag.id
+    assert sum(c.variant == "look-alike" for c in catalog.triage_cases) == 4
+
+
+def test_vignettes_are_150_to_400_words(catalog: Catalog) -> None:
+    for vignette in catalog.vignettes:
+        words = len(vignette.body.split())
+        assert 150 <= words <= 400, (vignette.id, words)
+
+
+def test_every_clinical_item_is_draft_without_reviewer(catalog: Catalog) -> None:
+    clinical = [i for items in catalog.items.values() for i in items.values() if isinstance(i, Reviewed)]
+    assert len(clinical) > 100
+    assert all(i.review == "draft" and i.reviewer is None for i in clinical)
+
+
+def test_references_are_complete(catalog: Catalog) -> None:
+    by_id = {r.id: r for r in catalog.references}
+    assert catalog.course.source == "ref-liu-facing-challenges"
+    assert by_id["ref-kleiven-2020"].doi == "10.3389/fpsyg.2020.591146"
+    assert by_id["ref-neff-germer-2013"].doi == "10.1002/jclp.21923"
+    assert "randomized controlled trial" in by_id["ref-neff-germer-2013"].title
+    journal_articles = [r for r in catalog.references if r.volume]
+    assert all(r.doi for r in journal_articles)
+
+
+def test_learning_objectives_cover_the_four_trainee_tasks(catalog: Catalog) -> None:
+    for challenge in catalog.challenges:
+        assert len(challenge.learning_objectives) >= 4, challenge.id
+
+
+# Safe messaging: no method or means words, no "committed suicide", no risk scoring.
+UNSAFE = re.compile(
+    r"committed suicide|successful suicide|overdos|\bpills?\b|\brope\b|\bbridge\b|\bhanging\b"
+    r"|\bblade\b|\brazor|\b(is|at|as) (a )?(low|medium|high)[- ]risk\b|risk score of",
+    re.IGNORECASE,
+)
+
+
+def _texts(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
+
+
+def test_safe_messaging_wording(catalog: Catalog) -> None:
+    for items in catalog.items.values():
+        for item in items.values():
+            for text in _texts(item.model_dump()):
+                assert not UNSAFE.search(text), (item.id, UNSAFE.search(text))
+
+
+def test_self_harm_items_carry_help_seeking(catalog: Catalog) -> None:
+    flagged = [i for i in [*catalog.triage_cases, *catalog.red_flags, *catalog.vignettes] if i.self_harm]
+    assert len(flagged) >= 3
+    for item in flagged:
+        assert item.help_seeking and item.content_notes, item.id

@@ -10,8 +10,12 @@ from pathlib import Path
 from . import __version__
 from .content import validate_content
 from .content.stats import format_stats, format_summary
-from .errors import ContentError, WorkbookError
+from .errors import ContentError, UsageError, WorkbookError
+from .handin import import_handin, write_export
+from .lab import run_lab
 from .paths import bundled_content_dir
+from .store import ResponseStore, store_path
+from .workspace import find_workspace, init_workspace
 
 
 def _content_dir(value: str | None) -> Path:
@@ -27,6 +31,51 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_content_stats(args: argparse.Namespace) -> int:
     catalog = validate_content(_content_dir(args.content))
     print(format_stats(catalog))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    workspace = init_workspace(Path(args.dir), args.trainee)
+    print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
+    return 0
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    root = Path(args.dir or "workbook-demo")
+    workspace = find_workspace(root) if root.exists() else None
+    if workspace is None or workspace.root != root.resolve():
+        workspace = init_workspace(root, args.trainee)
+    return run_lab(workspace, port=args.port, open_browser=not args.no_browser)
+
+
+def _trainee_and_store(args: argparse.Namespace) -> tuple[str, Path]:
+    workspace = find_workspace()
+    trainee = args.trainee or (workspace.trainee if workspace else None)
+    if not trainee:
+        raise UsageError("--trainee: needed outside a workspace")
+    folder = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
+    return trainee, store_path(folder, trainee)
+
+
+def cmd_responses_export(args: argparse.Namespace) -> int:
+    trainee, path = _trainee_and_store(args)
+    if not path.exists():
+        raise UsageError(f"{path}: no answers saved yet for {trainee!r}")
+    with ResponseStore(path, trainee) as store:
+        write_export(store, Path(args.out))
+        count = store.count()
+    print(f"exported {count} attempts of {trainee!r} to {args.out}")
+    return 0
+
+
+def cmd_responses_import(args: argparse.Namespace) -> int:
+    workspace = find_workspace()
+    folder = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
+    result = import_handin(Path(args.file), folder)
+    print(
+        f"imported {result.added} attempts of {result.trainee!r} into {result.store} "
+        f"({result.skipped_existing} already there)"
+    )
     return 0
 
 
@@ -57,6 +106,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="content folder (default: the bundled course)",
     )
     stats.set_defaults(func=cmd_content_stats)
+
+    init = commands.add_parser("init", help="create a trainee workspace: notebooks, store, config")
+    init.add_argument("dir", metavar="DIR")
+    init.add_argument("--trainee", required=True, metavar="NAME", help="the trainee's name or id")
+    init.set_defaults(func=cmd_init)
+
+    lab = commands.add_parser("lab", help="open JupyterLab on a workspace (a demo one if none is given)")
+    lab.add_argument(
+        "dir", nargs="?", metavar="DIR", help="workspace folder (created if missing; default: workbook-demo)"
+    )
+    lab.add_argument("--trainee", default="demo", metavar="NAME", help="trainee for a new workspace (default: demo)")
+    lab.add_argument("--port", type=int, default=None)
+    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    lab.set_defaults(func=cmd_lab)
+
+    responses = commands.add_parser("responses", help="hand in or back up a trainee's answers")
+    actions = responses.add_subparsers(dest="responses_command", required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="write a trainee's answers to a JSON file")
+    export.add_argument("--trainee", metavar="ID", help="default: this workspace's trainee")
+    export.add_argument("--responses", metavar="PATH", help="store folder or .sqlite file")
+    export.add_argument("--out", required=True, metavar="FILE.json")
+    export.set_defaults(func=cmd_responses_export)
+    imp = actions.add_parser("import", help="add the answers in a hand-in JSON file to that trainee's store")
+    imp.add_argument("file", metavar="FILE.json")
+    imp.add_argument("--responses", metavar="PATH", help="store folder (default: this workspace's)")
+    imp.set_defaults(func=cmd_responses_import)
     return parser
 
 

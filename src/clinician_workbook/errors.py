@@ -3,6 +3,8 @@
     WorkbookError                  base of everything the package raises on purpose
      ├── ContentError(ValueError)  the course content is malformed; carries every problem found
      ├── StoreError                the response store cannot be opened or written
+     │    └── StoreVersionError    the store was written by a different schema version
+     ├── HandinError(ValueError)   a JSON hand-in/backup is malformed; carries every problem found
      └── UsageError(ValueError)    a command was given input it cannot use (bad path, bad value)
 
 The CLI catches ``WorkbookError``, prints ``error: <message>`` (one line per problem) and
@@ -46,6 +48,35 @@ class ContentError(WorkbookError, ValueError):
 
 class StoreError(WorkbookError):
     """The response store cannot be opened, read or written."""
+
+
+class StoreVersionError(StoreError):
+    """The store's schema version is not the one this release reads; the file is left untouched."""
+
+    def __init__(self, path: str, found: str, expected: str) -> None:
+        self.path, self.found, self.expected = path, found, expected
+        super().__init__(
+            f"{path}: response store schema version {found}, but this clinician-workbook reads "
+            f"version {expected} (the file was not changed)"
+        )
+
+    def __reduce__(self) -> tuple[type[StoreVersionError], tuple[str, str, str]]:
+        return (type(self), (self.path, self.found, self.expected))
+
+
+class HandinError(WorkbookError, ValueError):
+    """A hand-in/backup file has one or more problems (see ``problems``), in file order.
+
+    Unlike ``ContentError`` the problems keep the order they were found in, so
+    ``attempts[2]`` is listed before ``attempts[10]``.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[HandinError], tuple[list[Problem]]]:
+        return (type(self), (self.problems,))
 
 
 class UsageError(WorkbookError, ValueError):

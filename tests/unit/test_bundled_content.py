@@ -54,9 +54,7 @@ def test_case_library_counts(catalog: Catalog) -> None:
     for challenge in catalog.challenges[:3]:
         for difficulty in DIFFICULTIES:
             statements = [
-                s
-                for s in catalog.client_statements
-                if s.challenge == challenge.id and s.difficulty == difficulty
+                s for s in catalog.client_statements if s.challenge == challenge.id and s.difficulty == difficulty
             ]
             assert len(statements) == 3, (challenge.id, difficulty)
         criteria = [c for c in catalog.skill_criteria if c.challenge == challenge.id]

@@ -156,9 +156,7 @@ def test_every_difficulty_is_covered(content_copy: Path, run_cli) -> None:  # ty
 def test_broken_reference_names_file_and_id(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     vignette = sorted(content_copy.glob("vignettes/*.md"))[0]
     text = vignette.read_text(encoding="utf-8")
-    sign = next(
-        line.split("sign:", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- sign:")
-    )
+    sign = next(line.split("sign:", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- sign:"))
     vignette.write_text(text.replace(f"sign: {sign}", "sign: no-such-sign", 1), encoding="utf-8")
     result = run_cli("validate", str(content_copy))
     assert result.code == 1

@@ -80,6 +80,4 @@ def test_cli_process_prints_no_traceback(content_copy: Path) -> None:
     )
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr.strip() == (
-        "content/not-utf8.yaml:2: not UTF-8 text (byte 0xe9); save the file as UTF-8"
-    )
+    assert done.stderr.strip() == ("content/not-utf8.yaml:2: not UTF-8 text (byte 0xe9); save the file as UTF-8")

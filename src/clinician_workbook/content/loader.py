@@ -118,10 +118,7 @@ def _problems_from(err: ValidationError, source: Source, base: DataPath, model: 
     errors = err.errors()
     # a misspelt key shows up twice (unknown key + missing field): report it once, as the typo
     misspelt = {
-        (*e["loc"][:-1], close)
-        for e in errors
-        if e["type"] == "extra_forbidden"
-        for close in _close_fields(e, model)
+        (*e["loc"][:-1], close) for e in errors if e["type"] == "extra_forbidden" for close in _close_fields(e, model)
     }
     for error in errors:
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
@@ -170,18 +167,14 @@ def _add_item(
 
 def _locate(source: Source, base: DataPath) -> Location:
     size = len(base)
-    fields = {
-        path[size:]: line for path, line in source.lines.items() if len(path) > size and path[:size] == base
-    }
+    fields = {path[size:]: line for path, line in source.lines.items() if len(path) > size and path[:size] == base}
     return Location(source.path, source.line_of(base), fields)
 
 
 def _register(catalog: Catalog, kind: str, item: Item, where: Location, problems: list[Problem]) -> None:
     first = catalog.add(kind, item, where)
     if first is not None:
-        problems.append(
-            Problem(where.path, where.line, "id", f"duplicate id {item.id!r} (first defined at {first})")
-        )
+        problems.append(Problem(where.path, where.line, "id", f"duplicate id {item.id!r} (first defined at {first})"))
 
 
 def _add_yaml(catalog: Catalog, source: Source, problems: list[Problem]) -> None:

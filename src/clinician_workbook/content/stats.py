@@ -33,9 +33,7 @@ def format_summary(catalog: Catalog) -> str:
     responses = sum(len(s.example_responses) for s in catalog.client_statements)
     parts.insert(8, f"{responses} example responses")
     drafts = sum(
-        getattr(item, "review", None) == "draft"
-        for items in catalog.items.values()
-        for item in items.values()
+        getattr(item, "review", None) == "draft" for items in catalog.items.values() for item in items.values()
     )
     return f"content OK: {', '.join(parts)}; {drafts} clinical items draft (not yet clinically reviewed)"
 
@@ -55,8 +53,7 @@ def format_stats(catalog: Catalog) -> str:
     widths = [max(len(r[i]) for r in [heads, *rows]) for i in range(len(heads))]
     lines = [
         "  ".join(
-            cell.ljust(w) if i == 0 else cell.rjust(w)
-            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         )
         for row in [heads, *rows]
     ]

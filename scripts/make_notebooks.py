@@ -1,0 +1,85 @@
+"""Write the trainee notebooks in notebooks/ from one description, so they stay thin and alike.
+
+Run: .venv/bin/python scripts/make_notebooks.py   (a test checks the committed files match)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HIDDEN = {"jupyter": {"source_hidden": True}}
+HOW = (
+    "**How to use this notebook:** open the **Run** menu and choose **Run All Cells**. "
+    "Then work through the exercises below; every answer is saved the moment you give it, "
+    "and is still here when you come back."
+)
+START = (
+    "from clinician_workbook.session import start\n\n"
+    "wb = start(challenge, trainee=trainee, mode=mode, responses=responses, difficulty=difficulty, seed=seed)\n"
+    "wb.header()"
+)
+PRACTICE = [
+    "wb.signs()",
+    "wb.spot_signs()",
+    "wb.respond()",
+    "wb.knowledge_checks()",
+    "wb.reflections()",
+    "wb.progress()",
+    "wb.safety()\nwb.references()",
+]
+NOTEBOOKS = {
+    "00-welcome": ("Welcome", "welcome", ["wb.welcome()", "wb.safety()\nwb.references()"]),
+    "01-emotional-overwhelm": ("Emotionally overwhelming sessions", "emotional-overwhelm", PRACTICE),
+    "02-resistance-avoidance": ("Resistance and avoidance", "resistance-avoidance", PRACTICE),
+    "03-feeling-stuck": ("Feeling stuck", "feeling-stuck", PRACTICE),
+    "04-navigating-challenges": (
+        "Navigating challenges",
+        "navigating-challenges",
+        ["wb.strategies()", "wb.strategy_matches()", "wb.progress()", "wb.safety()\nwb.references()"],
+    ),
+    "05-when-concerning": (
+        "When challenges become concerning",
+        "when-concerning",
+        ["wb.safety()", "wb.red_flags()", "wb.triage()", "wb.progress()", "wb.safety()\nwb.references()"],
+    ),
+}
+
+
+def parameters(challenge: str) -> nbformat.NotebookNode:
+    return new_code_cell(
+        "# Parameters (papermill can set these)\n"
+        "trainee = None  # the trainee's name or id; None: this workspace's trainee\n"
+        f"challenge = {challenge!r}\n"
+        'mode = "interactive"  # interactive\n'
+        "responses = None  # store folder or .sqlite file; None: this workspace's\n"
+        'difficulty = "beginner"  # where deliberate practice starts\n'
+        "seed = 0  # fixes the order of answer options",
+        metadata={**HIDDEN, "tags": ["parameters"]},
+    )
+
+
+def build(name: str) -> nbformat.NotebookNode:
+    title, challenge, calls = NOTEBOOKS[name]
+    nb = new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    nb.cells = [new_markdown_cell(f"# {title}\n\n{HOW}"), parameters(challenge), new_code_cell(START, metadata=HIDDEN)]
+    nb.cells += [new_code_cell(call, metadata=dict(HIDDEN)) for call in calls]
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{name[:2]}-{index:02d}"
+    return nb
+
+
+def main(folder: Path) -> None:
+    for name in NOTEBOOKS:
+        nbformat.write(build(name), folder / f"{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "notebooks")

@@ -1,0 +1,170 @@
+"""Respond (deliberate practice): answer a client statement, then see examples, rate, and step.
+
+A round: the trainee reads a client statement at the current difficulty and types a response
+(saved at once); only then are the example responses and the skill criteria revealed; the
+trainee rates their own response against each criterion (0-4) and says how hard it felt; the
+next statement steps up, stays or steps down. Every round is kept in the store.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+
+from ..content.catalog import Catalog
+from ..content.models import DIFFICULTIES, ClientStatement, Difficulty
+from ..feedback import examples_html
+from ..markup import inline, plain
+from ..scoring import FELT, Felt, next_difficulty, step_word
+from .base import Exercise, Recorder, Saved, button
+
+
+def pick_statement(statements: list[ClientStatement], difficulty: str, history: Sequence[Saved]) -> ClientStatement:
+    """The statement at ``difficulty`` the trainee has rated least often (ties: content order)."""
+    level = [s for s in statements if s.difficulty == difficulty]
+    rated = [h.answer.get("statement") for h in history if "felt" in h.answer]
+    return min(level, key=lambda s: (rated.count(s.id), level.index(s)))
+
+
+class Respond(Exercise):
+    exercise = "respond"
+
+    def __init__(
+        self, catalog: Catalog, challenge: str, recorder: Recorder, difficulty: Difficulty = "beginner"
+    ) -> None:
+        self.statements = [s for s in catalog.client_statements if s.challenge == challenge]
+        super().__init__(recorder, self.statements[0].id)
+        self.criteria = {c.id: c for c in catalog.skill_criteria if c.challenge == challenge}
+        self.difficulty: Difficulty = difficulty
+        self.statement = self.statements[0]
+        self.prompt = widgets.HTML()
+        self.response = widgets.Textarea(
+            placeholder="Type what you would say to the client, in your own words…",
+            layout=widgets.Layout(width="100%", height="7em"),
+        )
+        self.submit = button("Submit my response")
+        self.submit.on_click(self.guarded(self._on_submit))
+        self.examples = widgets.HTML()
+        self.ratings = {
+            cid: widgets.IntSlider(value=0, min=0, max=4, description="", continuous_update=False)
+            for cid in self.criteria
+        }
+        self.felt = widgets.ToggleButtons(options=list(FELT), value=None, description="")
+        self.rate = button("Save my ratings and continue", "success")
+        self.rate.on_click(self.guarded(self._on_rate))
+        rating_rows: list[widgets.Widget] = []
+        for cid, slider in self.ratings.items():
+            anchors = " · ".join(f"<b>{k}</b> {inline(v)}" for k, v in sorted(self.criteria[cid].anchors.items()))
+            rating_rows += [
+                widgets.HTML(f"<b>{inline(self.criteria[cid].text)}</b><br><small>{anchors}</small>"),
+                slider,
+            ]
+        self.reveal = widgets.VBox(
+            [
+                self.examples,
+                widgets.HTML("<h4>Rate your own response against each criterion (0-4)</h4>"),
+                *rating_rows,
+                widgets.HTML("<b>How did this statement feel?</b>"),
+                self.felt,
+                self.rate,
+            ],
+            layout=widgets.Layout(display="none"),
+        )
+        self.history_view = widgets.HTML()
+        self.children = [
+            self.prompt,
+            self.response,
+            self.submit,
+            self.status,
+            self.reveal,
+            self.feedback,
+            self.history_view,
+        ]
+        self.guarded(self._refill)()
+
+    # -- rounds ----------------------------------------------------------------------------
+    def _show(self, statement: ClientStatement, response: str = "", revealed: bool = False) -> None:
+        self.statement, self.item = statement, statement.id
+        self.prompt.value = (
+            f'<div class="wb-statement"><p><span class="wb-level">{statement.difficulty}</span> '
+            f"<i>{inline(statement.context)}</i></p><blockquote>{inline(statement.text)}</blockquote></div>"
+        )
+        self.response.value = response
+        self.response.disabled = revealed
+        self.submit.disabled = revealed
+        self.examples.value = examples_html(statement, self.criteria) if revealed else ""
+        self.reveal.layout.display = "" if revealed else "none"
+        for slider in self.ratings.values():
+            slider.value = 0
+        self.felt.value = None
+
+    def _on_submit(self, _: object = None) -> None:
+        text = self.response.value.strip()
+        if not text:
+            self.status.value = '<span class="wb-hint">Write your response first; the examples appear after.</span>'
+            return
+        self.save({"statement": self.statement.id, "difficulty": self.difficulty, "response": text})
+        self._show(self.statement, text, revealed=True)
+
+    def _on_rate(self, _: object = None) -> None:
+        if self.felt.value is None:
+            self.status.value = (
+                '<span class="wb-hint">Say how the statement felt (too easy, about right, too hard).</span>'
+            )
+            return
+        felt: Felt = self.felt.value
+        ratings = {cid: int(slider.value) for cid, slider in self.ratings.items()}
+        after = next_difficulty(self.difficulty, felt, list(ratings.values()))
+        answer: dict[str, Any] = {
+            "statement": self.statement.id,
+            "difficulty": self.difficulty,
+            "response": self.response.value.strip(),
+            "ratings": ratings,
+            "felt": felt,
+            "next_difficulty": after,
+        }
+        self.save(answer)
+        self.feedback.value = (
+            f'<p class="wb-step">You rated this round “{felt}”: <b>{step_word(self.difficulty, after)}</b> '
+            f"to <b>{after}</b>. Next step for practice: look again at the criterion you rated lowest.</p>"
+        )
+        self.difficulty = after
+        self._next()
+
+    def _next(self) -> None:
+        history = self.recorder.history(self.exercise)
+        self._show(pick_statement(self.statements, self.difficulty, history))
+        self._render_history(history)
+
+    def _render_history(self, history: Sequence[Saved]) -> None:
+        rounds = [h for h in history if "felt" in h.answer]
+        if not rounds:
+            self.history_view.value = ""
+            return
+        rows = "".join(
+            f"<tr><td>{html.escape(str(h.answer['statement']))}</td><td>{html.escape(str(h.answer['difficulty']))}</td>"
+            f"<td>{html.escape(str(h.answer['felt']))}</td><td>{plain(str(h.answer['response']))[:120]}</td></tr>"
+            for h in rounds[-5:]
+        )
+        self.history_view.value = (
+            f"<details><summary>Your rounds so far: {len(rounds)}</summary><table class='wb-table'>"
+            f"<tr><th>statement</th><th>level</th><th>felt</th><th>your response</th></tr>{rows}</table></details>"
+        )
+
+    def _refill(self) -> None:
+        history = self.recorder.history(self.exercise)
+        last = history[-1].answer if history else None
+        if last is None:
+            self._next()
+            return
+        if "felt" in last:  # the last round was finished: carry on where it led
+            self.difficulty = last["next_difficulty"] if last["next_difficulty"] in DIFFICULTIES else self.difficulty
+            self._next()
+            return
+        by_id = {s.id: s for s in self.statements}
+        self.difficulty = last.get("difficulty", self.difficulty)
+        self._show(by_id[last["statement"]], str(last.get("response", "")), revealed=True)
+        self._render_history(history)

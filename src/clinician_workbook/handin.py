@@ -1,0 +1,283 @@
+"""JSON hand-in and backup of a trainee's response store: export, validate, import.
+
+A hand-in is plain JSON so a trainee can email it, a supervisor can read it in any editor and
+a backup outlives this package. Import is all-or-nothing: the file is validated completely
+first (every problem reported, one per line, with its JSON path), and only a clean file is
+added -- in one transaction, skipping attempts whose uid the store already has, so handing
+in the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from .errors import HandinError, Problem, UsageError
+from .store import ROLES, Attempt, ResponseStore, Role
+
+__all__ = ["FORMAT", "VERSION", "ImportResult", "export_responses", "import_handin", "read_handin", "write_export"]
+
+FORMAT = "clinician-workbook-responses"
+VERSION = 1
+
+_UID = re.compile(r"[0-9a-f]{32}")
+# field -> (JSON types accepted, what to call them in a message)
+_ROW_FIELDS: dict[str, tuple[tuple[type[Any], ...], str]] = {
+    "uid": ((str,), "a string"),
+    "time": ((str,), "a string"),
+    "challenge": ((str,), "a string"),
+    "exercise": ((str,), "a string"),
+    "item": ((str,), "a string"),
+    "answer": ((dict,), "an object"),
+    "role": ((str,), "a string"),
+    "author": ((str, type(None)), "a string or null"),
+    "shared": ((bool,), "true or false"),
+}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What ``import_handin`` did: whose store, where, and how many attempts were new."""
+
+    trainee: str
+    store: Path
+    added: int
+    skipped_existing: int
+
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def export_responses(store: ResponseStore) -> dict[str, Any]:
+    """Every attempt in ``store`` as a hand-in document (a JSON-ready dict), oldest first."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "trainee": store.trainee,
+        "exported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
+        "attempts": [
+            {
+                "uid": a.uid,
+                "time": a.time,
+                "challenge": a.challenge,
+                "exercise": a.exercise,
+                "item": a.item,
+                "answer": a.answer,
+                "role": a.role,
+                "author": a.author,
+                "shared": a.shared,
+            }
+            for a in store.attempts()
+        ],
+    }
+
+
+def write_export(store: ResponseStore, out: Path) -> Path:
+    """Write ``store``'s hand-in to ``out`` atomically, owner-only (0600); return ``out``.
+
+    Written to a temporary file beside ``out``, fsynced, then renamed over it: a crash or a
+    full disk leaves either the old file or the new one, never half a backup.
+    """
+    out = Path(out)
+    text = json.dumps(export_responses(store), ensure_ascii=False, indent=1) + "\n"
+    try:
+        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    except OSError as err:
+        raise UsageError(f"{out}: cannot write the hand-in here: {err.strerror}") from err
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)  # mkstemp's 0600 is filtered by the umask; make it exact
+        os.replace(temp, out)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise UsageError(f"{out}: cannot write the hand-in: {err.strerror}") from err
+    _fsync_folder(out.parent)
+    return out
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; Windows cannot open a folder, and does not need to.
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# -- read and validate ----------------------------------------------------------------------
+
+
+class _NotJson(ValueError):
+    """NaN/Infinity: Python's json accepts them, JSON (and the store) do not."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not valid JSON")
+
+
+def _load(path: Path) -> Any:
+    where = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise HandinError([Problem(where, None, "", "file not found")]) from None
+    except OSError as err:
+        raise HandinError([Problem(where, None, "", f"cannot read the file: {err.strerror}")]) from err
+    try:
+        text = raw.decode("utf-8-sig")  # -sig: tolerate the BOM some Windows editors add
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise HandinError([Problem(where, line, "", f"not UTF-8 (byte {err.start})")]) from err
+    if not text.strip():
+        raise HandinError([Problem(where, None, "", "file is empty")])
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as err:
+        message = f"JSON syntax error at column {err.colno}: {err.msg}"
+        raise HandinError([Problem(where, err.lineno, "", message)]) from err
+    except _NotJson as err:
+        raise HandinError([Problem(where, None, "", str(err))]) from err
+
+
+def _parse_time(value: str) -> str | None:
+    """``value`` as the store's canonical UTC form, or None if it is not an ISO-8601 time with offset."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return None
+    # One canonical form, so string order is time order in the store (``latest`` relies on it).
+    return parsed.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _check_row(row: object, where: str, problem: Callable[[str, str], None]) -> dict[str, Any] | None:
+    """The row with its time normalised, or None after reporting each of its problems."""
+    if not isinstance(row, dict):
+        problem(where, f"must be an object, not {_json_type(row)}")
+        return None
+    ok = True
+    for name in _ROW_FIELDS:
+        message = _field_problem(name, row[name]) if name in row else "required field is missing"
+        if message:
+            problem(f"{where}.{name}", message)
+            ok = False
+    for name in sorted(set(row) - set(_ROW_FIELDS)):
+        problem(f"{where}.{name}", "unknown field")
+        ok = False
+    if not ok:
+        return None
+    return {**row, "time": _parse_time(row["time"])}
+
+
+def _field_problem(name: str, value: Any) -> str | None:
+    """What is wrong with one field's value, or None."""
+    types, described = _ROW_FIELDS[name]
+    # bool is an int in Python but never a string or an object, so isinstance is exact here.
+    if not isinstance(value, types):
+        return f"must be {described}, not {_json_type(value)}"
+    if name == "uid" and not _UID.fullmatch(value):
+        return f"must be 32 lowercase hex characters, not {value!r}"
+    if name == "time" and _parse_time(value) is None:
+        return f"must be an ISO-8601 time with a UTC offset, not {value!r}"
+    if name == "role" and value not in ROLES:
+        return f"must be one of {', '.join(ROLES)}, not {value!r}"
+    if name in ("challenge", "exercise", "item") and not value:
+        return "must not be empty"
+    return None
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def read_handin(path: Path) -> tuple[str, list[Attempt]]:
+    """The trainee and attempts in a hand-in file, or ``HandinError`` listing every problem.
+
+    Everything is checked before anything is returned, so a caller never imports half a file.
+    Times are returned in the store's canonical form (UTC, microseconds), the same instant.
+    """
+    path = Path(path)
+    where = str(path)
+    document = _load(path)
+    problems: list[Problem] = []
+
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(where, None, field, message))
+
+    if not isinstance(document, dict):
+        raise HandinError([Problem(where, None, "", f"must be a JSON object, not {_json_type(document)}")])
+    if document.get("format") != FORMAT:
+        found = document.get("format")
+        problem("format", f"not a clinician-workbook hand-in (expected {FORMAT!r}, got {found!r})")
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
+        problem("version", f"unsupported version {version!r} (this clinician-workbook reads {VERSION})")
+    trainee = document.get("trainee")
+    if not isinstance(trainee, str) or not trainee:
+        problem("trainee", "required: a non-empty string naming the trainee")
+    rows = document.get("attempts")
+    checked: list[dict[str, Any]] = []
+    if not isinstance(rows, list):
+        problem("attempts", f"must be an array, not {'missing' if rows is None else _json_type(rows)}")
+        rows = []
+    first_index: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        good = _check_row(row, f"attempts[{index}]", problem)
+        if good is None:
+            continue
+        if good["uid"] in first_index:
+            problem(f"attempts[{index}].uid", f"duplicate uid (also attempts[{first_index[good['uid']]}])")
+            continue
+        first_index[good["uid"]] = index
+        checked.append(good)
+    if problems:
+        raise HandinError(problems)
+    owner = cast(str, trainee)
+    attempts = [
+        Attempt(
+            uid=row["uid"],
+            trainee=owner,
+            time=row["time"],
+            challenge=row["challenge"],
+            exercise=row["exercise"],
+            item=row["item"],
+            answer=row["answer"],
+            role=cast(Role, row["role"]),
+            author=row["author"],
+            shared=row["shared"],
+        )
+        for row in checked
+    ]
+    return owner, attempts
+
+
+# -- import -------------------------------------------------------------------------------------
+
+
+def import_handin(path: Path, responses: str | Path) -> ImportResult:
+    """Add a hand-in's attempts to its trainee's store under ``responses``; nothing if it is invalid.
+
+    The trainee named in the file picks the store, so a supervisor can import a whole cohort's
+    hand-ins into one folder. Attempts already there (same uid) are skipped and counted.
+    """
+    trainee, attempts = read_handin(path)
+    with ResponseStore.open(responses, trainee) as store:
+        added = store.add_imported_many(attempts)
+        return ImportResult(trainee, store.path, added, len(attempts) - added)

@@ -1,0 +1,260 @@
+"""What a notebook calls: one ``Session`` per notebook run, one method per section.
+
+Notebooks stay thin: a parameters cell, then ``wb = start(...)`` and one call per section.
+In ``interactive`` mode the sections are exercise widgets whose answers go to the trainee's
+store as they are given; the store is only created on the first answer, so a plain papermill
+run writes nothing.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from IPython.display import HTML
+from IPython.display import display as _untyped_display
+
+from .content import Catalog, load_bundled
+from .content.loader import suggest
+from .content.models import Difficulty
+from .errors import UsageError
+from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
+from .markup import inline, prose
+from .store import Attempt, ResponseStore, store_path
+from .workspace import find_workspace
+
+MODES = ("interactive",)
+PAGES = {
+    "welcome": "Welcome",
+    "navigating-challenges": "Navigating challenges",
+}  # pages that are not challenges
+SECTIONS = {  # challenge -> exercises that count towards its progress
+    "emotional-overwhelm": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
+    "resistance-avoidance": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
+    "feeling-stuck": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
+    "navigating-challenges": ("strategy-match",),
+    "when-concerning": ("triage",),
+}
+CSS = (Path(__file__).parent / "static" / "workbook.css").read_text(encoding="utf-8")
+
+
+display = cast(Callable[..., None], _untyped_display)
+
+
+class StoreRecorder:
+    """Saves one challenge's answers to the trainee's store; opens the store only when needed."""
+
+    def __init__(self, path: Path, trainee: str, challenge: str) -> None:
+        self.path, self.trainee, self.challenge = path, trainee, challenge
+        self._store: ResponseStore | None = None
+
+    def _open(self, create: bool) -> ResponseStore | None:
+        if self._store is None and (create or self.path.exists()):
+            self._store = ResponseStore(self.path, self.trainee)
+        return self._store
+
+    def save(self, exercise: str, item: str, answer: dict[str, Any], *, shared: bool = False) -> Attempt:
+        store = self._open(create=True)
+        assert store is not None
+        return store.save(self.challenge, exercise, item, answer, shared=shared)
+
+    def latest(self, exercise: str, item: str) -> Attempt | None:
+        found = self.history(exercise, item)
+        return found[-1] if found else None
+
+    def history(self, exercise: str, item: str | None = None) -> list[Attempt]:
+        store = self._open(create=False)
+        if store is None:
+            return []
+        return store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="trainee")
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class Session:
+    def __init__(
+        self,
+        challenge: str,
+        trainee: str | None = None,
+        mode: str = "interactive",
+        responses: str | Path | None = None,
+        difficulty: str = "beginner",
+        seed: int = 0,
+        catalog: Catalog | None = None,
+    ) -> None:
+        if mode not in MODES:
+            raise UsageError(f"mode: {mode!r} is not available (choose from {', '.join(MODES)})")
+        if difficulty not in ("beginner", "intermediate", "advanced"):
+            raise UsageError(f"difficulty: {difficulty!r} must be beginner, intermediate or advanced")
+        self.catalog = catalog or load_bundled()
+        known = [*self.catalog.items.get("challenge", {}), *PAGES]
+        if challenge not in known:
+            raise UsageError(
+                f"challenge: unknown {challenge!r}{suggest(challenge, known) or ' (known: ' + ', '.join(known) + ')'}"
+            )
+        workspace = find_workspace()
+        self.trainee = trainee or (workspace.trainee if workspace else "demo")
+        folder = responses or (workspace.responses if workspace else Path("responses"))
+        self.challenge, self.mode, self.seed = challenge, mode, seed
+        self.difficulty: Difficulty = difficulty  # type: ignore[assignment]
+        self.recorder = StoreRecorder(store_path(folder, self.trainee), self.trainee, challenge)
+
+    # -- text sections -------------------------------------------------------------------------
+    def _show(self, body: str) -> None:
+        display(HTML(f'<div class="wb">{body}</div>'))  # type: ignore[no-untyped-call]
+
+    def draft_notice(self) -> str:
+        return (
+            f'<div class="wb-draft" role="note"><b>Draft content.</b> {inline(self.catalog.course.draft_notice)}</div>'
+        )
+
+    def header(self, title: str | None = None, intro: str | None = None) -> None:
+        """The page's title, the draft notice and, for a challenge, its summary and objectives."""
+        parts = [f"<style>{CSS}</style>", self.draft_notice()]
+        if self.challenge in self.catalog.items.get("challenge", {}):
+            c = self.catalog.challenge(self.challenge)
+            objectives = "".join(f"<li>{inline(o)}</li>" for o in c.learning_objectives)
+            parts.append(
+                f"<h1>{inline(c.title)}</h1>{prose(c.summary)}<h3>By the end you can</h3><ul>{objectives}</ul>"
+            )
+        else:
+            parts.append(f"<h1>{inline(title or PAGES.get(self.challenge, self.catalog.course.title))}</h1>")
+        if intro:
+            parts.append(prose(intro))
+        parts.append(
+            f'<p class="wb-who">Working as <b>{html.escape(self.trainee)}</b>. Your answers are saved as you go.</p>'
+        )
+        self._show("".join(parts))
+
+    def welcome(self) -> None:
+        course = self.catalog.course
+        pages = "".join(
+            f"<li><b>{n:02d}</b> {inline(t)}</li>"
+            for n, t in enumerate(
+                [
+                    "Welcome",
+                    *[c.title for c in self.catalog.challenges[:3]],
+                    PAGES["navigating-challenges"],
+                    self.catalog.challenges[3].title,
+                ]
+            )
+        )
+        self._show(
+            f"<h2>{inline(course.subtitle)}</h2>{prose(course.central_idea)}"
+            f"<h3>The notebooks</h3><ol start='0' class='wb-plain'>{pages}</ol>"
+            "<h3>Your answers are private</h3><p>Everything you type is saved on this computer, in this "
+            "workspace's <code>responses</code> folder, readable only by your user account. Nothing is sent "
+            "anywhere. Reflections stay private unless you tick “share with my supervisor”.</p>"
+            f"<h3>Before you start</h3>{prose(course.closing)}"
+        )
+
+    def signs(self) -> None:
+        c = self.catalog.challenge(self.challenge)
+        rows = "".join(
+            f"<tr><td>{inline(s.text)}</td><td>{inline(s.observe)}</td><td>{s.rupture}</td></tr>" for s in c.signs
+        )
+        self._show(
+            f"<h2>Signs to recognise</h2><table class='wb-table'><tr><th>Sign</th><th>What you might observe</th>"
+            f"<th>Rupture</th></tr>{rows}</table><h3>Why it happens</h3>{prose(c.why)}"
+        )
+
+    def safety(self) -> None:
+        notice = self.catalog.safety_notice
+        resources = "".join(f"<li><b>{inline(r.name)}</b>: {inline(r.how)}</li>" for r in notice.resources)
+        self._show(
+            f'<div class="wb-safety"><h3>{inline(notice.title)}</h3>{prose(notice.text)}<ul>{resources}</ul></div>'
+        )
+
+    def references(self) -> None:
+        from .citations import format_reference
+
+        items = "".join(f"<li>{format_reference(r)}</li>" for r in self.catalog.references)
+        self._show(f"<h3>Sources</h3><ol class='wb-refs'>{items}</ol>")
+
+    # -- exercises -----------------------------------------------------------------------------
+    def _vignettes(self) -> list[Any]:
+        order = {"beginner": 0, "intermediate": 1, "advanced": 2}
+        found = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
+        return sorted(found, key=lambda v: order[v.difficulty])
+
+    def spot_signs(self) -> None:
+        for vignette in self._vignettes():
+            self._show(f"<h3>Case: {inline(vignette.title)} <small>({vignette.difficulty})</small></h3>")
+            display(SpotSigns(self.catalog, vignette, self.recorder, self.seed))
+            display(Classify(self.catalog, vignette, self.recorder))
+
+    def respond(self) -> None:
+        self._show("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>")
+        display(Respond(self.catalog, self.challenge, self.recorder, self.difficulty))
+
+    def knowledge_checks(self) -> None:
+        for check in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
+            display(KnowledgeCheckQuiz(check, self.recorder))
+
+    def reflections(self) -> None:
+        for prompt in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
+            display(Reflect(prompt, self.recorder))
+
+    def strategies(self) -> None:
+        kinds: dict[str, list[str]] = {}
+        for s in self.catalog.strategies:
+            kinds.setdefault(s.kind, []).append(f"<li><b>{inline(s.title)}</b>: {inline(s.text)}</li>")
+        body = "".join(
+            f"<h3>{kind.replace('-', ' ').capitalize()}</h3><ul>{''.join(li)}</ul>" for kind, li in kinds.items()
+        )
+        self._show(f"<h2>Ways to navigate challenges</h2>{prose(self.catalog.course.central_idea)}{body}")
+
+    def strategy_matches(self) -> None:
+        for match in self.catalog.strategy_matches:
+            display(StrategyMatchQuiz(self.catalog, match, self.recorder, self.seed))
+
+    def red_flags(self) -> None:
+        labels = {a.id: a.text for a in self.catalog.triage_actions}
+        parts = []
+        for flag in self.catalog.red_flags:
+            steps = "".join(f"<li>{inline(labels[a])}</li>" for a in flag.actions)
+            parts.append(
+                f"<h3>{inline(flag.title)}</h3>{prose(flag.criterion)}{prose(flag.meaning)}"
+                f"<p><b>Urgency:</b> {flag.urgency}</p><ol>{steps}</ol>"
+            )
+        self._show("<h2>When challenges become concerning</h2>" + "".join(parts))
+
+    def triage(self) -> None:
+        for case in sorted(self.catalog.triage_cases, key=lambda c: c.id):
+            display(Triage(self.catalog, case, self.recorder, self.seed))
+
+    def progress(self) -> None:
+        """A summary of what is done, per exercise."""
+        rows = []
+        for exercise in SECTIONS.get(self.challenge, ()):
+            total = len(self._items_for(exercise))
+            done = len({a.item for a in self.recorder.history(exercise)})
+            rows.append(f"<tr><td>{exercise.replace('-', ' ')}</td><td>{done} of {total}</td></tr>")
+        self._show(
+            "<h2>Your progress</h2><table class='wb-table'><tr><th>Exercise</th><th>Done</th></tr>"
+            + "".join(rows)
+            + "</table><p>Run this cell again to refresh it.</p>"
+            + self.draft_notice()
+        )
+
+    def _items_for(self, exercise: str) -> list[Any]:
+        c = self.challenge
+        return {
+            "spot-signs": self._vignettes(),
+            "classify": self._vignettes(),
+            "respond": [s for s in self.catalog.client_statements if s.challenge == c],
+            "knowledge-check": [k for k in self.catalog.knowledge_checks if k.challenge == c],
+            "reflect": [p for p in self.catalog.reflection_prompts if p.challenge == c],
+            "strategy-match": self.catalog.strategy_matches,
+            "triage": self.catalog.triage_cases,
+        }[exercise]
+
+
+def start(challenge: str, **parameters: Any) -> Session:
+    """Begin a notebook: ``wb = start("resistance-avoidance", trainee=trainee, mode=mode, ...)``."""
+    return Session(challenge, **parameters)

@@ -1,0 +1,475 @@
+"""The response store: every attempt a trainee makes, appended to one SQLite file per trainee.
+
+Deliberate practice repeats exercises, so nothing is ever overwritten: each answer is a new
+row and the most recent one is "current" (``latest``). The contract the rest of the package
+relies on:
+
+- ``save`` returns only after its transaction has committed to disk (WAL, ``synchronous=FULL``),
+  so an answer the widget has acknowledged survives the kernel being killed.
+- Several kernels (processes) and several threads may write the same store at once; each save
+  is one ``BEGIN IMMEDIATE`` transaction, serialised by SQLite's lock and a per-store mutex.
+- Files and folders are created owner-only (0600 / 0700) before anything is written to them:
+  trainees' reflections are clinical training material.
+- Trainee ids become file names through ``safe_filename``, which never lets an id escape the
+  responses folder and never lets two different ids share a file.
+
+Only stdlib ``sqlite3`` is used, so the store works wherever Jupyter runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from .errors import StoreError, StoreVersionError
+
+__all__ = [
+    "ROLES",
+    "SCHEMA_VERSION",
+    "Attempt",
+    "ResponseStore",
+    "Role",
+    "safe_filename",
+    "store_path",
+]
+
+SCHEMA_VERSION = "1"
+SUFFIX = ".sqlite"
+Role = Literal["trainee", "supervisor"]
+ROLES: tuple[Role, ...] = ("trainee", "supervisor")
+
+_MAX_SLUG = 64
+_BUSY_TIMEOUT_MS = 10_000
+_UNSAFE = re.compile(r"[^a-z0-9_-]")
+# A clean id that already looks like "<slug>-<8 hex>" is hashed too: otherwise the id
+# "bob-1a2b3c4d" could take the file that "Bob" hashes to, and two trainees would share it.
+_LOOKS_HASHED = re.compile(r"-[0-9a-f]{8}$")
+# Device names Windows refuses as file names whatever the extension.
+_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS attempts (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    uid       TEXT UNIQUE NOT NULL,
+    trainee   TEXT NOT NULL,
+    time      TEXT NOT NULL,
+    challenge TEXT NOT NULL,
+    exercise  TEXT NOT NULL,
+    item      TEXT NOT NULL,
+    answer    TEXT NOT NULL,
+    role      TEXT NOT NULL,
+    author    TEXT,
+    shared    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_by_item ON attempts (challenge, exercise, item);
+"""
+_COLUMNS = "seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared"
+
+
+def safe_filename(trainee: str) -> str:
+    """The file name (without suffix) for ``trainee``: safe on every OS, unique per id.
+
+    The readable part is a lowercase slug of ``[a-z0-9_-]`` (accents folded, anything else
+    turned into ``-``, no leading ``-``, at most 64 characters), so a coordinator can tell
+    whose file is whose. Whenever that slug is not exactly the id -- or could be mistaken for
+    another id's hashed name -- ``-`` and the first 8 hex digits of sha256(id) are appended,
+    so ``Alice``, ``alice`` and ``../alice`` get three different files. The result is at most
+    73 characters and can never be ``.``, ``..``, contain a separator or a NUL.
+    """
+    if not trainee:
+        raise StoreError("trainee id is empty")
+    folded = unicodedata.normalize("NFKD", trainee).encode("ascii", "ignore").decode("ascii")
+    slug = _UNSAFE.sub("-", folded.lower()).lstrip("-")[:_MAX_SLUG]
+    if slug == trainee and not _LOOKS_HASHED.search(slug) and slug not in _WINDOWS_RESERVED:
+        return slug
+    digest = hashlib.sha256(trainee.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{slug or 'trainee'}-{digest}"
+
+
+def _make_private_dir(folder: Path) -> None:
+    # Only a folder we create is tightened: an existing one is the user's choice (e.g. a
+    # course drive shared with the supervisor). chmod because mkdir's mode is filtered by umask.
+    if folder.is_dir():
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True)
+        os.chmod(folder, 0o700)
+    except FileExistsError:
+        if not folder.is_dir():
+            raise StoreError(f"{folder}: exists and is not a folder") from None
+    except OSError as err:
+        raise StoreError(f"{folder}: cannot create the responses folder: {err.strerror}") from err
+
+
+def store_path(responses: str | Path, trainee: str) -> Path:
+    """Where ``trainee``'s store lives, given the notebook's ``responses`` parameter.
+
+    A value ending in ``.sqlite`` names the file itself (one-off or supervisor use); anything
+    else is a folder holding one ``<safe_filename>.sqlite`` per trainee, created 0700 if missing.
+    """
+    name = safe_filename(trainee)  # validates the id even when a file is given
+    if str(responses).endswith(SUFFIX):
+        return Path(responses)
+    folder = Path(responses)
+    _make_private_dir(folder)
+    return folder / f"{name}{SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One saved answer. ``seq`` is the row id in its store (0 for one read from a hand-in)."""
+
+    uid: str  # uuid4 hex: identifies the attempt across stores, so imports never duplicate it
+    trainee: str
+    time: str  # ISO-8601 UTC with microseconds, e.g. 2025-01-31T09:15:02.123456+00:00
+    challenge: str
+    exercise: str
+    item: str
+    answer: dict[str, Any]
+    role: Role = "trainee"
+    author: str | None = None
+    shared: bool = False  # reflections: whether the trainee shares it with the supervisor
+    seq: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _encode_answer(answer: object) -> str:
+    if not isinstance(answer, dict):
+        raise StoreError(f"answer must be a JSON object (dict), not {type(answer).__name__}")
+    try:
+        # allow_nan=False: NaN is not JSON, and the hand-in must be readable by any JSON tool.
+        return json.dumps(answer, ensure_ascii=False, allow_nan=False, sort_keys=True)
+    except (TypeError, ValueError) as err:
+        raise StoreError(f"answer is not JSON-serialisable: {err}") from err
+
+
+def _check_fields(challenge: str, exercise: str, item: str, role: str) -> None:
+    for name, value in (("challenge", challenge), ("exercise", exercise), ("item", item)):
+        if not isinstance(value, str) or not value:
+            raise StoreError(f"{name} must be a non-empty string, not {value!r}")
+    if role not in ROLES:
+        raise StoreError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+
+
+class ResponseStore:
+    """One trainee's attempts in one SQLite file; see the module docstring for the guarantees.
+
+    Use as a context manager (or call ``close``). One instance may be shared by the threads of
+    a kernel: every use of the connection holds ``self._lock``.
+    """
+
+    def __init__(self, path: Path, trainee: str) -> None:
+        if not trainee:
+            raise StoreError("trainee id is empty")
+        self.path = Path(path)
+        self.trainee = trainee
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        _make_private_dir(self.path.parent)
+        created = self._create_private_file()
+        try:
+            self._conn = self._connect(created)
+            self._check_schema()
+        except BaseException:
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, responses: str | Path, trainee: str) -> ResponseStore:
+        """Open (creating if needed) ``trainee``'s store at ``store_path(responses, trainee)``."""
+        return cls(store_path(responses, trainee), trainee)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _create_private_file(self) -> bool:
+        # Create the file ourselves, owner-only, before SQLite writes a byte: sqlite3.connect
+        # would create it with the umask's mode (often world-readable). O_EXCL makes a race
+        # with another kernel harmless: whoever loses just opens the winner's file.
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return False
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot create the response store: {err.strerror}") from err
+        os.close(fd)
+        os.chmod(self.path, 0o600)  # the mode given to open() was filtered by the umask
+        return True
+
+    def _connect(self, created: bool) -> sqlite3.Connection:
+        try:
+            # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves, so the moment
+            # of acknowledgement is explicit. check_same_thread=False: self._lock serialises use.
+            conn = sqlite3.connect(
+                self.path,
+                timeout=_BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: cannot open the response store: {err}") from err
+        try:
+            conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"{self.path}: cannot switch the store to WAL mode (got {mode!r})")
+            conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.Error as err:
+            conn.close()
+            raise StoreError(f"{self.path}: not a response store (cannot read it as SQLite: {err})") from err
+        except BaseException:
+            conn.close()
+            raise
+        if created:
+            # SQLite gives -wal/-shm the database file's mode already; this is a safeguard for
+            # builds that do not. Only for files we created: an existing store's modes are kept.
+            for extra in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.chmod(f"{self.path}{extra}", 0o600)
+        return conn
+
+    def _check_schema(self) -> None:
+        with self._transaction("open") as conn:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables.discard("sqlite_sequence")
+            if not tables:
+                # Statement by statement: executescript() would COMMIT and drop our write lock.
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("schema_version", SCHEMA_VERSION), ("trainee", self.trainee)],
+                )
+                return
+            if "meta" not in tables:
+                raise StoreError(f"{self.path}: not a clinician-workbook response store (no meta table)")
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        found = meta.get("schema_version")
+        if found != SCHEMA_VERSION:
+            raise StoreVersionError(str(self.path), found or "missing", SCHEMA_VERSION)
+        if meta.get("trainee") != self.trainee:
+            raise StoreError(
+                f"{self.path}: this store belongs to trainee {meta.get('trainee')!r}, not {self.trainee!r}"
+            )
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` ... ``COMMIT``; leaving the block normally means committed."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                # IMMEDIATE takes the write lock up front, so two kernels never both read,
+                # then both try to upgrade and one fails with SQLITE_BUSY mid-transaction.
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as err:
+                raise StoreError(self._describe(err, doing)) from err
+            except sqlite3.Error as err:
+                raise StoreError(f"{self.path}: cannot {doing}: {err}") from err
+
+    def _describe(self, err: sqlite3.Error, doing: str) -> str:
+        if "locked" in str(err) or "busy" in str(err):
+            return (
+                f"{self.path}: cannot {doing}: the store stayed locked by another program for "
+                f"more than {_BUSY_TIMEOUT_MS // 1000} s"
+            )
+        return f"{self.path}: cannot {doing}: {err}"
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError(f"{self.path}: the response store is closed")
+        return self._conn
+
+    def _query(self, sql: str, params: Iterable[object] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            conn = self._connection()
+            try:
+                return conn.execute(sql, tuple(params)).fetchall()
+            except sqlite3.Error as err:
+                raise StoreError(self._describe(err, "read")) from err
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def save(
+        self,
+        challenge: str,
+        exercise: str,
+        item: str,
+        answer: dict[str, Any],
+        *,
+        role: Role = "trainee",
+        author: str | None = None,
+        shared: bool = False,
+    ) -> Attempt:
+        """Append one attempt; return it only once it is committed (the acknowledgement)."""
+        _check_fields(challenge, exercise, item, role)
+        encoded = _encode_answer(answer)
+        uid, time = uuid.uuid4().hex, _now()
+        with self._transaction("save") as conn:
+            cursor = conn.execute(
+                f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (uid, self.trainee, time, challenge, exercise, item, encoded, role, author, int(shared)),
+            )
+            seq = cursor.lastrowid
+        assert seq is not None  # an INSERT into a rowid table always sets it
+        return Attempt(
+            uid=uid,
+            trainee=self.trainee,
+            time=time,
+            challenge=challenge,
+            exercise=exercise,
+            item=item,
+            answer=json.loads(encoded),  # a copy: later changes to the caller's dict are not "saved"
+            role=role,
+            author=author,
+            shared=bool(shared),
+            seq=seq,
+        )
+
+    def add_imported(self, attempt: Attempt) -> bool:
+        """Insert an attempt from a hand-in, keeping its uid and time; False if already here."""
+        return self.add_imported_many([attempt]) == 1
+
+    def add_imported_many(self, attempts: Iterable[Attempt]) -> int:
+        """Insert several imported attempts in ONE transaction (all or none); return how many were new.
+
+        Attempts whose uid is already in the store are skipped, so importing the same hand-in
+        twice adds nothing the second time.
+        """
+        rows = []
+        for attempt in attempts:
+            if attempt.trainee != self.trainee:
+                raise StoreError(
+                    f"{self.path}: attempt {attempt.uid} belongs to trainee {attempt.trainee!r}, not {self.trainee!r}"
+                )
+            _check_fields(attempt.challenge, attempt.exercise, attempt.item, attempt.role)
+            rows.append(
+                (
+                    attempt.uid,
+                    self.trainee,
+                    attempt.time,
+                    attempt.challenge,
+                    attempt.exercise,
+                    attempt.item,
+                    _encode_answer(attempt.answer),
+                    attempt.role,
+                    attempt.author,
+                    int(attempt.shared),
+                )
+            )
+        added = 0
+        with self._transaction("import") as conn:
+            for row in rows:
+                cursor = conn.execute(
+                    f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT (uid) DO NOTHING",
+                    row,
+                )
+                added += cursor.rowcount
+        return added
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def attempts(
+        self,
+        challenge: str | None = None,
+        exercise: str | None = None,
+        item: str | None = None,
+        role: Role | None = None,
+    ) -> list[Attempt]:
+        """Every attempt matching the filters (None = any), oldest first (seq order)."""
+        filters = {"challenge": challenge, "exercise": exercise, "item": item, "role": role}
+        used = {name: value for name, value in filters.items() if value is not None}
+        where = " AND ".join(f"{name} = ?" for name in used)
+        sql = f"SELECT {_COLUMNS} FROM attempts {'WHERE ' + where if where else ''} ORDER BY seq"
+        return [self._attempt(row) for row in self._query(sql, used.values())]
+
+    def latest(
+        self,
+        challenge: str | None = None,
+        exercise: str | None = None,
+        role: Role | None = "trainee",
+    ) -> dict[tuple[str, str, str], Attempt]:
+        """The current answer per (challenge, exercise, item): the most recent attempt.
+
+        "Most recent" is by time, then seq: an imported backup of older attempts gets higher
+        seq numbers but must not shadow newer work already in the store.
+        """
+        current: dict[tuple[str, str, str], Attempt] = {}
+        found = self.attempts(challenge=challenge, exercise=exercise, role=role)
+        for attempt in sorted(found, key=lambda a: (a.time, a.seq)):
+            current[(attempt.challenge, attempt.exercise, attempt.item)] = attempt
+        return current
+
+    def count(self) -> int:
+        """How many attempts the store holds."""
+        return int(self._query("SELECT COUNT(*) FROM attempts")[0][0])
+
+    def _attempt(self, row: tuple[Any, ...]) -> Attempt:
+        seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared = row
+        try:
+            decoded = json.loads(answer)
+        except ValueError as err:
+            raise StoreError(f"{self.path}: attempt {uid} has a damaged answer: {err}") from err
+        return Attempt(
+            uid=uid,
+            trainee=trainee,
+            time=time,
+            challenge=challenge,
+            exercise=exercise,
+            item=item,
+            answer=decoded,
+            role=role,
+            author=author,
+            shared=bool(shared),
+            seq=seq,
+        )
+
+    # -- lifetime --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (idempotent). The last close checkpoints and removes the WAL."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._conn is None else "open"
+        return f"ResponseStore({str(self.path)!r}, trainee={self.trainee!r}, {state})"

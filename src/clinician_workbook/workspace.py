@@ -1,0 +1,72 @@
+"""A trainee workspace: a folder with the notebooks, a config naming the trainee, and the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import UsageError
+from .paths import bundled_notebooks_dir
+
+CONFIG = "workbook.json"
+TRAINEE_NOTEBOOKS = [
+    "00-welcome.ipynb",
+    "01-emotional-overwhelm.ipynb",
+    "02-resistance-avoidance.ipynb",
+    "03-feeling-stuck.ipynb",
+    "04-navigating-challenges.ipynb",
+    "05-when-concerning.ipynb",
+]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    trainee: str
+    responses: Path
+
+
+def find_workspace(start: Path | None = None) -> Workspace | None:
+    """The workspace containing ``start`` (default: the current folder), if any."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        config = folder / CONFIG
+        if config.is_file():
+            try:
+                data = json.loads(config.read_text(encoding="utf-8"))
+                trainee = str(data["trainee"])
+                responses = folder / str(data.get("responses", "responses"))
+            except (OSError, ValueError, KeyError, TypeError) as err:
+                raise UsageError(f"{config}: not a valid workspace config ({err})") from err
+            return Workspace(folder, trainee, responses)
+    return None
+
+
+def init_workspace(root: Path, trainee: str) -> Workspace:
+    """Create (or complete) a workspace: notebooks copied in, config written, private store folder."""
+    if not trainee.strip():
+        raise UsageError("--trainee: give the trainee's name or id")
+    existing = find_workspace(root) if root.exists() else None
+    if existing and existing.root == root.resolve() and existing.trainee != trainee:
+        raise UsageError(f"{root / CONFIG}: this workspace belongs to {existing.trainee!r}")
+    root.mkdir(parents=True, exist_ok=True)
+    responses = root / "responses"
+    responses.mkdir(mode=0o700, exist_ok=True)
+    os.chmod(responses, 0o700)
+    source = bundled_notebooks_dir()
+    for name in TRAINEE_NOTEBOOKS:
+        if not (root / name).exists():  # never overwrite a trainee's copy
+            shutil.copyfile(source / name, root / name)
+    config = root / CONFIG
+    if not config.exists():
+        data = {
+            "trainee": trainee,
+            "responses": "responses",
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        config.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return Workspace(root.resolve(), trainee, responses.resolve())

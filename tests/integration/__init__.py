@@ -1,0 +1,1 @@
+"""Tests that start other processes: the store under concurrent writers and SIGKILL."""

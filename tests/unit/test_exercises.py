@@ -1,0 +1,179 @@
+"""Every exercise driven in-process, as a trainee would: values set, buttons clicked, store checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.exercises import (
+    Classify,
+    KnowledgeCheckQuiz,
+    Reflect,
+    Respond,
+    SpotSigns,
+    StrategyMatchQuiz,
+    Triage,
+)
+from clinician_workbook.session import StoreRecorder
+from clinician_workbook.store import ResponseStore
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_bundled()
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> Any:
+    rec = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", "resistance-avoidance")
+    yield rec
+    rec.close()
+
+
+def stored(recorder: StoreRecorder, exercise: str) -> list[Any]:
+    with ResponseStore(recorder.path, recorder.trainee) as store:
+        return store.attempts(challenge=recorder.challenge, exercise=exercise)
+
+
+def test_nothing_is_written_until_an_answer(catalog: Catalog, recorder: StoreRecorder) -> None:
+    vignette = next(v for v in catalog.vignettes if v.id.startswith("ra-"))
+    SpotSigns(catalog, vignette, recorder).close()
+    assert not recorder.path.exists()
+
+
+def test_spot_signs_saves_and_refills(catalog: Catalog, recorder: StoreRecorder) -> None:
+    vignette = next(v for v in catalog.vignettes if v.id == "ra-beginner-1")
+    widget = SpotSigns(catalog, vignette, recorder, seed=1)
+    key = [s.sign for s in vignette.signs_present]
+    for sign in key:
+        widget.boxes[sign].value = True
+    widget.check.click()
+    assert "Saved" in widget.status.value
+    assert vignette.signs_present[0].evidence[:30] in widget.feedback.value.replace("&#x27;", "'")
+    (attempt,) = stored(recorder, "spot-signs")
+    assert attempt.item == vignette.id and sorted(attempt.answer["chosen"]) == sorted(key)
+    assert attempt.answer["score"] == 1.0
+    again = SpotSigns(catalog, vignette, recorder, seed=1)
+    assert sorted(again.chosen) == sorted(key)
+    assert "found" in again.feedback.value
+
+
+def test_classify(catalog: Catalog, recorder: StoreRecorder) -> None:
+    vignette = next(v for v in catalog.vignettes if v.id == "ra-advanced-1")
+    widget = Classify(catalog, vignette, recorder)
+    widget.check.click()
+    assert "Choose an answer" in widget.status.value and not recorder.path.exists()
+    widget.challenge.value = "resistance-avoidance"
+    widget.rupture.value = "withdrawal"
+    widget.check.click()
+    (attempt,) = stored(recorder, "classify")
+    assert attempt.answer == {"challenge": "resistance-avoidance", "rupture": "withdrawal", "score": 0.5}
+    assert Classify(catalog, vignette, recorder).rupture.value == "withdrawal"
+
+
+def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, recorder: StoreRecorder) -> None:
+    widget = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    first = widget.statement
+    assert first.difficulty == "beginner" and widget.reveal.layout.display == "none"
+    widget.submit.click()  # empty: nothing saved
+    assert not recorder.path.exists()
+    widget.response.value = "Mm, I notice we moved away from your mother — Råbu said «c'est dur»."
+    widget.submit.click()
+    assert widget.reveal.layout.display == "" and "Example 1" in widget.examples.value
+    assert len(stored(recorder, "respond")) == 1
+    for slider in widget.ratings.values():
+        slider.value = 3
+    widget.felt.value = "about right"
+    widget.rate.click()
+    rounds = stored(recorder, "respond")
+    assert len(rounds) == 2
+    assert rounds[-1].answer["ratings"] == dict.fromkeys(widget.ratings, 3)
+    assert rounds[-1].answer["next_difficulty"] == "intermediate"
+    assert rounds[-1].answer["response"].startswith("Mm, I notice")
+    assert widget.difficulty == "intermediate" and widget.statement.difficulty == "intermediate"
+    # a new session (kernel restart) carries on at the level reached
+    resumed = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    assert resumed.statement.difficulty == "intermediate"
+    resumed.response.value = "Too hard for me yet"
+    resumed.submit.click()
+    resumed.felt.value = "too hard"
+    resumed.rate.click()
+    assert stored(recorder, "respond")[-1].answer["next_difficulty"] == "beginner"
+    assert resumed.statement.difficulty == "beginner" and resumed.statement.id != first.id  # least practised first
+
+
+def test_respond_refills_an_unrated_response(catalog: Catalog, recorder: StoreRecorder) -> None:
+    widget = Respond(catalog, "resistance-avoidance", recorder)
+    widget.response.value = "Draft answer"
+    widget.submit.click()
+    again = Respond(catalog, "resistance-avoidance", recorder)
+    assert again.response.value == "Draft answer" and again.reveal.layout.display == ""
+
+
+def test_triage_flags_safety_critical_errors(catalog: Catalog, recorder: StoreRecorder) -> None:
+    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
+    widget = Triage(catalog, case, recorder, seed=2)
+    widget.urgency.value = "same-day"
+    widget.steps["act-promise-confidentiality"].value = "1"
+    widget.steps[case.actions[0]].value = "2"
+    widget.check.click()
+    (attempt,) = stored(recorder, "triage")
+    assert attempt.answer["actions"] == ["act-promise-confidentiality", case.actions[0]]
+    assert set(attempt.answer["safety_critical"]) == {"act-promise-confidentiality", "same-day"}
+    assert "wb-critical" in widget.feedback.value and "emergency services" in widget.feedback.value
+    right = Triage(catalog, case, recorder, seed=2)
+    assert right.urgency.value == "same-day" and right.ordered == attempt.answer["actions"]
+    right.urgency.value = case.urgency
+    for step in right.steps.values():
+        step.value = "not chosen"
+    for n, action in enumerate(case.actions, 1):
+        right.steps[action].value = str(n)
+    right.check.click()
+    latest = stored(recorder, "triage")[-1]
+    assert latest.answer["score"] == 1.0 and latest.answer["safety_critical"] == []
+    assert "wb-critical" not in right.feedback.value
+
+
+def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRecorder) -> None:
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    widget = Reflect(prompt, recorder)
+    widget.texts["feelings"].value = "I felt stung <b>and</b> defensive"
+    widget.save_button.click()
+    widget.share.value = True
+    widget.texts["action_plan"].value = "Name the rupture next time"
+    widget.save_button.click()
+    private, shared = stored(recorder, "reflect")
+    assert private.shared is False and shared.shared is True
+    assert shared.answer["stages"]["action_plan"] == "Name the rupture next time"
+    again = Reflect(prompt, recorder)
+    assert again.texts["feelings"].value.startswith("I felt stung") and again.share.value is True
+
+
+def test_choice_items(catalog: Catalog, recorder: StoreRecorder) -> None:
+    check = next(k for k in catalog.knowledge_checks if k.challenge == "resistance-avoidance")
+    quiz = KnowledgeCheckQuiz(check, recorder)
+    quiz.choice.value = next(i for i, o in enumerate(check.options) if not o.correct)
+    quiz.check.click()
+    assert "The best answer" in quiz.feedback.value
+    match = catalog.strategy_matches[0]
+    sm = StrategyMatchQuiz(catalog, match, recorder)
+    sm.choice.value = match.answer
+    sm.check.click()
+    assert stored(recorder, "strategy-match")[0].answer == {"choice": match.answer, "correct": True}
+    assert StrategyMatchQuiz(catalog, match, recorder).choice.value == match.answer
+
+
+def test_a_failing_save_is_shown_not_raised(catalog: Catalog, recorder: StoreRecorder) -> None:
+    class Broken(StoreRecorder):
+        def save(self, *args: Any, **kwargs: Any) -> Any:
+            raise OSError("disk full")
+
+    broken = Broken(recorder.path, "Ada Test", "resistance-avoidance")
+    check = catalog.knowledge_checks[0]
+    quiz = KnowledgeCheckQuiz(check, broken)
+    quiz.choice.value = 0
+    quiz.check.click()  # must not raise
+    assert "disk full" in quiz.status.value and "wb-error" in quiz.status.value

@@ -1,0 +1,357 @@
+"""The response store: private files, safe names, schema checks, append-only history."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import re
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from clinician_workbook import store as store_module
+from clinician_workbook.errors import StoreError, StoreVersionError, WorkbookError
+from clinician_workbook.store import Attempt, ResponseStore, safe_filename, store_path
+
+TRICKY_IDS = [
+    "../x",
+    "../../etc/passwd",
+    "a/b",
+    "a\\b",
+    "a\0b",
+    "x" * 10_000,
+    "..",
+    ".",
+    "...",
+    "-rf",
+    ".hidden",
+    "/abs/path",
+    "C:\\Users\\x",
+    "con",
+    "NUL",
+    "José Ñúñez",
+    "名前",
+    " ",
+    "alice\n",
+]
+
+
+def mode(path: Path | str) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@contextlib.contextmanager
+def umask(value: int) -> Iterator[None]:
+    old = os.umask(value)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ResponseStore]:
+    with ResponseStore.open(tmp_path / "responses", "alice") as opened:
+        yield opened
+
+
+def raw(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    return contextlib.closing(sqlite3.connect(path, isolation_level=None))
+
+
+# -- files are private --------------------------------------------------------------------------
+
+
+def test_files_and_folder_are_owner_only_even_with_an_open_umask(tmp_path: Path) -> None:
+    folder = tmp_path / "responses"
+    with umask(0o000), ResponseStore.open(folder, "alice") as opened:
+        opened.save("c", "e", "i", {"text": "private"})
+        assert mode(folder) == 0o700
+        assert mode(opened.path) == 0o600
+        wal = Path(f"{opened.path}-wal")
+        assert wal.exists()  # WAL mode, and the connection is still open
+        assert mode(wal) == 0o600
+        shm = Path(f"{opened.path}-shm")
+        assert mode(shm) == 0o600
+
+
+def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
+    # A folder the user made (e.g. shared with a supervisor) is theirs to set; only the file is tightened.
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o750)
+    os.chmod(folder, 0o750)
+    with ResponseStore.open(folder, "alice") as opened:
+        assert mode(opened.path) == 0o600
+    assert mode(folder) == 0o750
+
+
+# -- trainee ids become safe file names ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("trainee", TRICKY_IDS, ids=lambda t: repr(t[:20]))
+def test_safe_filename_never_escapes(tmp_path: Path, trainee: str) -> None:
+    name = safe_filename(trainee)
+    assert re.fullmatch(r"[a-z0-9_][a-z0-9_-]*", name), name
+    assert "/" not in name and "\\" not in name and "\0" not in name
+    assert name not in (".", "..")
+    assert len(name) <= 73
+    folder = tmp_path / "responses"
+    path = store_path(folder, trainee)
+    assert path.parent == folder
+    assert path.resolve().parent == folder.resolve()
+    assert path.name == f"{name}.sqlite"
+
+
+def test_safe_filename_keeps_clean_ids_readable() -> None:
+    assert safe_filename("alice") == "alice"
+    assert safe_filename("trainee_07-b") == "trainee_07-b"
+
+
+def test_different_ids_never_share_a_file() -> None:
+    ids = [*TRICKY_IDS, "alice", "Alice", "ALICE", "../alice", "alice/", "x" * 64, "x" * 65, "x" * 66]
+    # An id that looks like another id's hashed name is hashed again, so it cannot take that file.
+    ids.append(safe_filename("Alice"))
+    ids.append(safe_filename(".."))
+    names = [safe_filename(t) for t in ids]
+    assert len(set(names)) == len(ids)
+
+
+def test_safe_filename_of_a_long_id_is_bounded_and_stable() -> None:
+    long = "x" * 10_000
+    assert len(safe_filename(long)) == 73
+    assert safe_filename(long) == safe_filename(long)
+    assert safe_filename(long) != safe_filename(long + "y")
+
+
+def test_empty_trainee_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="trainee id is empty"):
+        safe_filename("")
+    with pytest.raises(StoreError, match="trainee id is empty"):
+        store_path(tmp_path, "")
+    with pytest.raises(StoreError, match="trainee id is empty"):
+        ResponseStore(tmp_path / "x.sqlite", "")
+
+
+def test_a_sqlite_path_is_the_file_itself(tmp_path: Path) -> None:
+    target = tmp_path / "supervisor" / "alice-copy.sqlite"
+    assert store_path(target, "alice") == target
+    assert store_path(str(target), "alice") == target
+    with ResponseStore.open(target, "alice") as opened:
+        assert opened.path == target
+    assert target.is_file()
+
+
+# -- what the store refuses to open -------------------------------------------------------------
+
+
+def test_other_schema_version_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    ResponseStore(path, "alice").close()
+    with raw(path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreVersionError) as caught:
+        ResponseStore(path, "alice")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert str(path) in message
+    assert "version 99" in message and "version 1" in message
+    assert isinstance(caught.value, StoreError)
+
+
+def test_missing_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    ResponseStore(path, "alice").close()
+    with raw(path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    with pytest.raises(StoreVersionError, match="version missing"):
+        ResponseStore(path, "alice")
+
+
+def test_garbage_file_is_a_store_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    garbage = bytes(range(256)) * 64
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError) as caught:
+        ResponseStore(path, "alice")
+    assert str(path) in str(caught.value)
+    assert "not a response store" in str(caught.value)
+    assert not isinstance(caught.value, sqlite3.Error)
+    assert path.read_bytes() == garbage  # never "repaired" by overwriting
+
+
+def test_another_programs_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with raw(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(StoreError, match="not a clinician-workbook response store"):
+        ResponseStore(path, "alice")
+
+
+def test_another_trainees_store_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    with ResponseStore(path, "alice") as alice:
+        alice.save("c", "e", "i", {"text": "mine"})
+    with pytest.raises(StoreError, match="belongs to trainee 'alice', not 'bob'"):
+        ResponseStore(path, "bob")
+    with ResponseStore(path, "alice") as alice:
+        assert alice.count() == 1
+
+
+def test_errors_survive_pickling() -> None:
+    error = StoreVersionError("/x.sqlite", "2", "1")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), str(copy), copy.found) == (StoreVersionError, str(error), "2")
+    assert isinstance(copy, WorkbookError)
+
+
+# -- saving and reading -------------------------------------------------------------------------
+
+
+def test_save_returns_the_committed_attempt(store: ResponseStore) -> None:
+    answer = {"text": "I notice you went quiet when we talked about your sister.", "score": 3}
+    saved = store.save("resistance-avoidance", "respond", "rv-1", answer)
+    assert re.fullmatch(r"[0-9a-f]{32}", saved.uid)
+    when = datetime.fromisoformat(saved.time)
+    assert when.utcoffset() is not None and when.utcoffset() == UTC.utcoffset(None)
+    assert re.search(r"\.\d{6}\+00:00$", saved.time)
+    assert (saved.trainee, saved.role, saved.author, saved.shared, saved.seq) == ("alice", "trainee", None, False, 1)
+    assert saved.answer == answer
+    answer["text"] = "changed afterwards"  # the caller's dict is not the saved answer
+    assert store.attempts()[0].answer["text"].startswith("I notice")
+    # Committed: another connection sees it straight away.
+    with raw(store.path) as conn:
+        assert conn.execute("SELECT uid FROM attempts").fetchall() == [(saved.uid,)]
+
+
+def test_every_attempt_is_kept_and_the_latest_is_current(store: ResponseStore) -> None:
+    first = store.save("c1", "spot", "v1", {"chosen": ["a"]})
+    store.save("c1", "spot", "v2", {"chosen": []})
+    second = store.save("c1", "spot", "v1", {"chosen": ["a", "b"]})
+    store.save("c1", "reflect", "r1", {"text": "draft"}, shared=False)
+    shared = store.save("c1", "reflect", "r1", {"text": "final"}, shared=True)
+    feedback = store.save("c1", "spot", "v1", {"text": "good"}, role="supervisor", author="Dr B")
+    store.save("c2", "spot", "v1", {"chosen": ["x"]})
+
+    assert store.count() == 7
+    history = store.attempts(challenge="c1", exercise="spot", item="v1")
+    assert [a.uid for a in history] == [first.uid, second.uid, feedback.uid]
+    assert [a.seq for a in store.attempts()] == list(range(1, 8))
+    assert [a.uid for a in store.attempts(challenge="c1", exercise="spot", item="v1", role="trainee")] == [
+        first.uid,
+        second.uid,
+    ]
+
+    current = store.latest(challenge="c1")
+    assert set(current) == {("c1", "spot", "v1"), ("c1", "spot", "v2"), ("c1", "reflect", "r1")}
+    assert current[("c1", "spot", "v1")].uid == second.uid  # the supervisor's note is not the answer
+    assert current[("c1", "reflect", "r1")] == shared
+    assert current[("c1", "reflect", "r1")].shared is True
+    assert set(store.latest()) == {*current, ("c2", "spot", "v1")}
+    assert set(store.latest(challenge="c1", exercise="reflect")) == {("c1", "reflect", "r1")}
+    assert store.latest(role="supervisor") == {("c1", "spot", "v1"): feedback}
+    assert feedback.author == "Dr B"
+
+
+def test_saved_attempts_outlive_the_connection(tmp_path: Path) -> None:
+    with ResponseStore.open(tmp_path, "alice") as first:
+        saved = first.save("c", "e", "i", {"text": "Ünïcode ✓"})
+    with ResponseStore.open(tmp_path, "alice") as again:
+        assert again.attempts() == [saved]
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ({"when": datetime.now(UTC)}, "not JSON-serialisable"),
+        ({"tags": {"a"}}, "not JSON-serialisable"),
+        ({"score": float("nan")}, "not JSON-serialisable"),
+        (["a list"], "must be a JSON object"),
+    ],
+)
+def test_answers_must_be_json(store: ResponseStore, answer: object, words: str) -> None:
+    with pytest.raises(StoreError, match=words):
+        store.save("c", "e", "i", answer)  # type: ignore[arg-type]
+    assert store.count() == 0
+
+
+def test_bad_role_and_empty_ids_are_refused(store: ResponseStore) -> None:
+    with pytest.raises(StoreError, match="role must be one of trainee, supervisor"):
+        store.save("c", "e", "i", {}, role="admin")  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="item must be a non-empty string"):
+        store.save("c", "e", "", {})
+    assert store.count() == 0
+
+
+def test_a_closed_store_says_so(tmp_path: Path) -> None:
+    opened = ResponseStore.open(tmp_path, "alice")
+    opened.close()
+    opened.close()  # idempotent
+    with pytest.raises(StoreError, match="closed"):
+        opened.save("c", "e", "i", {})
+    with pytest.raises(StoreError, match="closed"):
+        opened.count()
+
+
+def test_a_lock_held_too_long_is_a_store_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "_BUSY_TIMEOUT_MS", 100)
+    path = tmp_path / "alice.sqlite"
+    with ResponseStore(path, "alice") as opened, raw(path) as other:
+        other.execute("BEGIN IMMEDIATE")  # another kernel holding the write lock
+        with pytest.raises(StoreError, match="locked by another program"):
+            opened.save("c", "e", "i", {})
+        other.execute("ROLLBACK")
+        opened.save("c", "e", "i", {})  # and the store still works once the lock is gone
+        assert opened.count() == 1
+
+
+def test_threads_of_one_kernel_share_a_store(store: ResponseStore) -> None:
+    def write(n: int) -> None:
+        for i in range(50):
+            store.save("c", f"e{n}", f"i{i}", {"n": n, "i": i})
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = store.attempts()
+    assert len(found) == 200
+    assert len({a.uid for a in found}) == 200
+
+
+# -- imported attempts --------------------------------------------------------------------------
+
+
+def imported(uid: str, time: str, text: str, trainee: str = "alice") -> Attempt:
+    return Attempt(uid, trainee, time, "c", "e", "i", {"text": text})
+
+
+def test_add_imported_keeps_uid_and_time_once(store: ResponseStore) -> None:
+    old = imported("a" * 32, "2020-01-01T00:00:00.000000+00:00", "old")
+    assert store.add_imported(old) is True
+    assert store.add_imported(old) is False
+    (back,) = store.attempts()
+    assert (back.uid, back.time, back.answer, back.seq) == (old.uid, old.time, old.answer, 1)
+
+
+def test_an_older_import_does_not_shadow_newer_work(store: ResponseStore) -> None:
+    newer = store.save("c", "e", "i", {"text": "today"})
+    store.add_imported(imported("b" * 32, "2020-01-01T00:00:00.000000+00:00", "years ago"))
+    assert store.latest()[("c", "e", "i")].uid == newer.uid
+
+
+def test_import_refuses_another_trainees_attempt(store: ResponseStore) -> None:
+    with pytest.raises(StoreError, match="belongs to trainee 'bob'"):
+        store.add_imported_many(
+            [
+                imported("c" * 32, "2020-01-01T00:00:00.000000+00:00", "fine"),
+                imported("d" * 32, "2020-01-01T00:00:00.000000+00:00", "not alice's", trainee="bob"),
+            ]
+        )
+    assert store.count() == 0  # all or nothing

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 WORKSPACE ?= workspace
 
-.PHONY: setup lab test lint typecheck pytest clean
+.PHONY: setup system-deps lab test lint pytest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,10 @@ lint: setup
 pytest: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test: setup
+system-deps:
+	bash scripts/install-system-deps.sh
+
+test: setup system-deps
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 	$(BIN)/workbook validate

@@ -5,7 +5,9 @@
      ├── StoreError                the response store cannot be opened or written
      │    └── StoreVersionError    the store was written by a different schema version
      ├── HandinError(ValueError)   a JSON hand-in/backup is malformed; carries every problem found
-     └── UsageError(ValueError)    a command was given input it cannot use (bad path, bad value)
+     ├── UsageError(ValueError)    a command was given input it cannot use (bad path, bad value)
+     └── ExportError               a document could not be rendered or printed
+          └── BrowserNotFoundError no Chromium to print PDFs with (the message says how to get one)
 
 The CLI catches ``WorkbookError``, prints ``error: <message>`` (one line per problem) and
 exits non-zero; it never shows a traceback for a user's mistake. Each error is picklable, so
@@ -81,3 +83,22 @@ class HandinError(WorkbookError, ValueError):
 
 class UsageError(WorkbookError, ValueError):
     """A command was given input it cannot use."""
+
+
+class ExportError(WorkbookError):
+    """A document could not be rendered or printed."""
+
+
+class BrowserNotFoundError(ExportError):
+    """No Chromium was found for printing PDFs."""
+
+    def __init__(self, tried: str = "") -> None:
+        self.tried = tried
+        super().__init__(
+            "no Chromium found to print PDFs"
+            + (f" (tried {tried})" if tried else "")
+            + "; install one (Debian/Ubuntu: sudo apt-get install chromium) or set WORKBOOK_CHROMIUM to its path"
+        )
+
+    def __reduce__(self) -> tuple[type[BrowserNotFoundError], tuple[str]]:
+        return (type(self), (self.tried,))

@@ -51,13 +51,18 @@ def classify_feedback(result: ClassifyResult) -> str:
     return verdict(result.challenge_correct, result.why_challenge) + verdict(result.rupture_correct, result.why_rupture)
 
 
+def criterion_name(criterion: SkillCriterion) -> str:
+    """A criterion's short name: the first sentence of its text."""
+    return criterion.text.split(". ", 1)[0].rstrip(".")
+
+
 def examples_html(statement: ClientStatement, criteria: dict[str, SkillCriterion]) -> str:
     parts = ["<h4>Example responses</h4>"]
     for n, example in enumerate(statement.example_responses, 1):
-        met = ", ".join(inline(criteria[c].text) for c in example.meets if c in criteria)
+        met = "".join(f"<li>{inline(criterion_name(criteria[c]))}</li>" for c in example.meets if c in criteria)
         parts.append(
             f'<div class="wb-example"><p><b>Example {n}:</b> {inline(example.text)}</p>'
-            f"<p><i>Meets:</i> {met}</p><p><i>Why it works:</i> {inline(example.note)}</p></div>"
+            f"<p><i>Meets:</i></p><ul>{met}</ul><p><i>Why it works:</i> {inline(example.note)}</p></div>"
         )
     return "".join(parts)
 

@@ -185,11 +185,17 @@ class ResponseStore:
         _make_private_dir(self.path.parent)
         created = self._create_private_file()
         try:
-            self._conn = self._connect(created)
-            self._check_schema()
+            self._conn = self._connect()
+            self._check_schema()  # the first write: -wal and -shm exist from here on
         except BaseException:
             self.close()
             raise
+        if created:
+            # SQLite already gives -wal/-shm the database file's mode; this is a safeguard for
+            # builds that do not. Only for a file we created: an existing store's modes are kept.
+            for extra in ("-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    os.chmod(f"{self.path}{extra}", 0o600)
 
     @classmethod
     def open(cls, responses: str | Path, trainee: str) -> ResponseStore:
@@ -212,7 +218,7 @@ class ResponseStore:
         os.chmod(self.path, 0o600)  # the mode given to open() was filtered by the umask
         return True
 
-    def _connect(self, created: bool) -> sqlite3.Connection:
+    def _connect(self) -> sqlite3.Connection:
         try:
             # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves, so the moment
             # of acknowledgement is explicit. check_same_thread=False: self._lock serialises use.
@@ -232,16 +238,12 @@ class ResponseStore:
             conn.execute("PRAGMA synchronous=FULL")
         except sqlite3.Error as err:
             conn.close()
-            raise StoreError(f"{self.path}: not a response store (cannot read it as SQLite: {err})") from err
+            if "not a database" in str(err):
+                raise StoreError(f"{self.path}: not a response store (not an SQLite database)") from err
+            raise StoreError(f"{self.path}: cannot open the response store: {err}") from err
         except BaseException:
             conn.close()
             raise
-        if created:
-            # SQLite gives -wal/-shm the database file's mode already; this is a safeguard for
-            # builds that do not. Only for files we created: an existing store's modes are kept.
-            for extra in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.chmod(f"{self.path}{extra}", 0o600)
         return conn
 
     def _check_schema(self) -> None:

@@ -74,9 +74,7 @@ def test_export_holds_every_attempt_in_order(filled: ResponseStore) -> None:
     assert document["attempts"][3]["shared"] is True
 
 
-def test_write_export_is_private_readable_utf8_and_leaves_no_temp_files(
-    filled: ResponseStore, tmp_path: Path
-) -> None:
+def test_write_export_is_private_readable_utf8_and_leaves_no_temp_files(filled: ResponseStore, tmp_path: Path) -> None:
     out = tmp_path / "hand-in.json"
     out.write_text("an older backup", encoding="utf-8")
     old = os.umask(0)
@@ -189,7 +187,7 @@ def test_bad_header_is_named(tmp_path: Path, header: dict[str, Any], line: str) 
     path = write(tmp_path / "h.json", handin([row()], **header))
     with pytest.raises(HandinError) as caught:
         read_handin(path)
-    assert str(caught.value) .startswith(f"{path}: {line}")
+    assert str(caught.value).startswith(f"{path}: {line}")
 
 
 def test_missing_header_fields_are_all_reported(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..content.catalog import Catalog
 from ..content.models import DIFFICULTIES, ClientStatement, Difficulty
-from ..feedback import examples_html
+from ..feedback import criterion_name, examples_html
 from ..markup import inline, plain
 from ..scoring import FELT, Felt, next_difficulty, step_word
 from .base import Exercise, Recorder, Saved, button
@@ -57,9 +57,13 @@ class Respond(Exercise):
         self.rate.on_click(self.guarded(self._on_rate))
         rating_rows: list[widgets.Widget] = []
         for cid, slider in self.ratings.items():
-            anchors = " · ".join(f"<b>{k}</b> {inline(v)}" for k, v in sorted(self.criteria[cid].anchors.items()))
+            criterion = self.criteria[cid]
+            anchors = "".join(f"<li><b>{k}</b> {inline(v)}</li>" for k, v in sorted(criterion.anchors.items()))
+            rows = f'<ul class="wb-anchors">{anchors}</ul>'
             rating_rows += [
-                widgets.HTML(f"<b>{inline(self.criteria[cid].text)}</b><br><small>{anchors}</small>"),
+                widgets.HTML(
+                    f"<b>{inline(criterion_name(criterion))}</b><details><summary>What 0 to 4 mean</summary><p>{inline(criterion.text)}</p>{rows}</details>"
+                ),
                 slider,
             ]
         self.reveal = widgets.VBox(

@@ -1,0 +1,1 @@
+"""Exports: nbconvert exporters (HTML) and PDF printing through headless Chromium."""

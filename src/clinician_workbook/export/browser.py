@@ -1,0 +1,95 @@
+"""Find and launch a headless Chromium once per process, for printing PDFs.
+
+Order: the ``WORKBOOK_CHROMIUM`` environment variable; ``chromium`` / ``chromium-browser`` /
+``google-chrome`` on PATH; Playwright's own downloaded browser where one is installed.
+Launched with networking services off: printing makes no request to any external host.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..errors import BrowserNotFoundError, ExportError
+
+ENV_VAR = "WORKBOOK_CHROMIUM"
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Quiet, offline Chromium: no background networking, sync, component updates or QUIC.
+ARGS = [
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+]
+
+
+def find_chromium() -> str | None:
+    """The path of a Chromium to use, or None to let Playwright use its own browser."""
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        if not Path(configured).is_file():
+            raise BrowserNotFoundError(f"{ENV_VAR}={configured}, which does not exist")
+        return configured
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def launch_args() -> list[str]:
+    args = list(ARGS)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        args.append("--no-sandbox")  # Chromium's sandbox cannot run as root
+    return args
+
+
+class _Browser:
+    """One Playwright + Chromium per process, started on first use and closed at exit."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._playwright: Any = None
+        self._browser: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._browser is None or not self._browser.is_connected():
+                self._start()
+            return self._browser
+
+    def _start(self) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        path = find_chromium()
+        if self._playwright is None:
+            self._playwright = sync_playwright().start()
+        try:
+            self._browser = self._playwright.chromium.launch(executable_path=path, headless=True, args=launch_args())
+        except PlaywrightError as err:
+            if path is None:
+                raise BrowserNotFoundError("PATH and Playwright's own browsers") from err
+            raise ExportError(f"Chromium at {path} did not start: {str(err).splitlines()[0]}") from err
+
+    def close(self) -> None:
+        with self._lock:
+            if self._browser is not None:
+                with contextlib.suppress(Exception):  # closing at exit: the browser may already be gone
+                    self._browser.close()
+                self._browser = None
+            if self._playwright is not None:
+                self._playwright.stop()
+                self._playwright = None
+
+
+BROWSER = _Browser()
+atexit.register(BROWSER.close)

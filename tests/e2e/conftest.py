@@ -1,0 +1,128 @@
+"""End-to-end fixtures: a private JupyterLab server and Debian's Chromium through Playwright.
+
+Without a browser these tests skip with a reason locally; under CI=true they fail instead,
+so a CI run can never pass by silently skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinician_workbook.export.browser import find_chromium, launch_args
+from clinician_workbook.lab import lab_command
+from clinician_workbook.workspace import Workspace, init_workspace
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Chromium found: run scripts/install-system-deps.sh")
+        pytest.skip("no Chromium found (install Debian's chromium or set WORKBOOK_CHROMIUM)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path, headless=True, args=launch_args())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Lab:
+    url: str
+    token: str
+    workspace: Workspace
+
+    def open(self, path: str) -> str:
+        return f"{self.url}/lab/tree/{path}?token={self.token}"
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    """``jupyter lab`` on a fresh workspace, its own port, token and config folders."""
+    workspace = init_workspace(tmp_path / "ws", "Ada Test")
+    port, token = _free_port(), secrets.token_hex(16)
+    home = tmp_path / "jupyter"
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+    }
+    command = [*lab_command(workspace, port=port, open_browser=False), f"--IdentityProvider.token={token}"]
+    log = (tmp_path / "lab.log").open("w")
+    process = subprocess.Popen(command, cwd=workspace.root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                    break
+            except OSError as err:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    raise RuntimeError(
+                        "JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:]
+                    ) from err
+                time.sleep(0.25)
+        yield Lab(url, token, workspace)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+__all__ = ["Lab", "sys"]

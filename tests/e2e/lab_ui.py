@@ -1,0 +1,45 @@
+"""Small helpers for driving JupyterLab 4 like a person would (menus, not keyboard shortcuts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+
+
+def dismiss_toasts(page: Any) -> None:
+    for label in ("No", "Dismiss"):
+        button = page.locator(".Toastify__toast button", has_text=label)
+        if button.count():
+            button.first.click()
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def menu(page: Any, title: str, command: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click()
+    page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']").first.click()
+
+
+def run_all(page: Any) -> None:
+    wait_idle(page)
+    menu(page, "Run", "runmenu:run-all")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
+def restart_and_run_all(page: Any) -> None:
+    wait_idle(page)
+    menu(page, "Kernel", "runmenu:restart-and-run-all")
+    page.locator(".jp-Dialog .jp-mod-accept").click()
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+
+
+def open_notebook(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    wait_idle(page)
+    dismiss_toasts(page)

@@ -59,11 +59,10 @@ class Respond(Exercise):
         for cid, slider in self.ratings.items():
             criterion = self.criteria[cid]
             anchors = "".join(f"<li><b>{k}</b> {inline(v)}</li>" for k, v in sorted(criterion.anchors.items()))
-            rows = f'<ul class="wb-anchors">{anchors}</ul>'
+            explain = f'<p>{inline(criterion.text)}</p><ul class="wb-anchors">{anchors}</ul>'
+            title = f"<b>{inline(criterion_name(criterion))}</b>"
             rating_rows += [
-                widgets.HTML(
-                    f"<b>{inline(criterion_name(criterion))}</b><details><summary>What 0 to 4 mean</summary><p>{inline(criterion.text)}</p>{rows}</details>"
-                ),
+                widgets.HTML(f"{title}<details><summary>What 0 to 4 mean</summary>{explain}</details>"),
                 slider,
             ]
         self.reveal = widgets.VBox(

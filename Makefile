@@ -6,6 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 WORKSPACE ?= workspace
+TRAINEE ?= demo
 
 .PHONY: setup system-deps lab test lint pytest clean
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 lab: setup
-	$(BIN)/workbook lab $(WORKSPACE)
+	$(BIN)/workbook lab $(WORKSPACE) --trainee "$(TRAINEE)"
 
 lint: setup
 	$(BIN)/ruff check src tests

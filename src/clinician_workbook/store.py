@@ -119,14 +119,14 @@ def store_path(responses: str | Path, trainee: str) -> Path:
     """Where ``trainee``'s store lives, given the notebook's ``responses`` parameter.
 
     A value ending in ``.sqlite`` names the file itself (one-off or supervisor use); anything
-    else is a folder holding one ``<safe_filename>.sqlite`` per trainee, created 0700 if missing.
+    else is a folder holding one ``<safe_filename>.sqlite`` per trainee. Nothing is created
+    here: the store creates the folder (0700) when it creates the file, so merely looking up a
+    path (a notebook run with no answer yet, an export with nothing to export) writes nothing.
     """
     name = safe_filename(trainee)  # validates the id even when a file is given
     if str(responses).endswith(SUFFIX):
         return Path(responses)
-    folder = Path(responses)
-    _make_private_dir(folder)
-    return folder / f"{name}{SUFFIX}"
+    return Path(responses) / f"{name}{SUFFIX}"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,10 @@ HOW = (
 )
 START = (
     "from clinician_workbook.session import start\n\n"
-    "wb = start(challenge, trainee=trainee, mode=mode, responses=responses, difficulty=difficulty, seed=seed)\n"
+    "wb = start(\n"
+    "    challenge, trainee=trainee, mode=mode, responses=responses, difficulty=difficulty, seed=seed,\n"
+    "    cohort=cohort, date=date, show_private=show_private,\n"
+    ")\n"
     "wb.header()"
 )
 PRACTICE = [
@@ -54,10 +57,13 @@ def parameters(challenge: str) -> nbformat.NotebookNode:
         "# Parameters (papermill can set these)\n"
         "trainee = None  # the trainee's name or id; None: this workspace's trainee\n"
         f"challenge = {challenge!r}\n"
-        'mode = "interactive"  # interactive\n'
+        'mode = "interactive"  # interactive | handout | review\n'
         "responses = None  # store folder or .sqlite file; None: this workspace's\n"
         'difficulty = "beginner"  # where deliberate practice starts\n'
-        "seed = 0  # fixes the order of answer options",
+        "seed = 0  # fixes the order of answer options\n"
+        'cohort = ""  # printed on a handout\'s cover\n'
+        "date = None  # the document's date; None: today\n"
+        "show_private = False  # review: include reflections the trainee did not share",
         metadata={**HIDDEN, "tags": ["parameters"]},
     )
 
@@ -69,7 +75,9 @@ def build(name: str) -> nbformat.NotebookNode:
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
     }
-    nb.cells = [new_markdown_cell(f"# {title}\n\n{HOW}"), parameters(challenge), new_code_cell(START, metadata=HIDDEN)]
+    # the how-to line is for JupyterLab only: exports drop cells tagged interactive-only
+    how = new_markdown_cell(f"# {title}\n\n{HOW}", metadata={"tags": ["interactive-only"]})
+    nb.cells = [how, parameters(challenge), new_code_cell(START, metadata=HIDDEN)]
     nb.cells += [new_code_cell(call, metadata=dict(HIDDEN)) for call in calls]
     for index, cell in enumerate(nb.cells):
         cell.id = f"{name[:2]}-{index:02d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,3 +41,31 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def answered_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A responses folder where 'Ada Test' has answered most of the workbook (fixed seed)."""
+    import random
+
+    from clinician_workbook.content import load_bundled
+    from clinician_workbook.store import ResponseStore, store_path
+    from tests.factories import Plan, fill_store
+
+    folder = tmp_path_factory.mktemp("answered") / "responses"
+    with ResponseStore(store_path(folder, "Ada Test"), "Ada Test") as store:
+        fill_store(store, load_bundled(), random.Random(7), Plan(critical_misses=["triage-self-harm-clear"]))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium (or WORKBOOK_CHROMIUM); skipped with a reason locally, a failure under CI=true."""
+    from clinician_workbook.export.browser import find_chromium
+
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but no Chromium found: run scripts/install-system-deps.sh")
+        pytest.skip("no Chromium found (install Debian's chromium or set WORKBOOK_CHROMIUM)")
+    return path

@@ -11,6 +11,7 @@ from . import __version__
 from .content import validate_content
 from .content.stats import format_stats, format_summary
 from .errors import ContentError, UsageError, WorkbookError
+from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .handin import import_handin, write_export
 from .lab import run_lab
 from .paths import bundled_content_dir
@@ -79,6 +80,28 @@ def cmd_responses_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    workspace = find_workspace()
+    trainee = args.trainee or (workspace.trainee if workspace else None)
+    if not trainee:
+        raise UsageError("--trainee: needed outside a workspace")
+    responses = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
+    # a trainee exporting their own workspace sees their private reflections; anyone else only shared ones
+    own = workspace is not None and workspace.trainee == trainee and not args.responses
+    request = ExportRequest(
+        trainee=trainee,
+        responses=responses,
+        challenges=parse_challenges(args.challenge),
+        formats=parse_formats(args.format),
+        out=Path(args.out),
+        paper=parse_paper(args.paper),
+        include_private=args.include_private or own,
+    )
+    for path in export_workbook(request):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -132,6 +155,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE.json")
     imp.add_argument("--responses", metavar="PATH", help="store folder (default: this workspace's)")
     imp.set_defaults(func=cmd_responses_import)
+
+    export = commands.add_parser("export", help="a trainee's answers as HTML/PDF documents, per challenge and combined")
+    export.add_argument("--trainee", metavar="ID", help="default: this workspace's trainee")
+    export.add_argument("--challenge", default="all", metavar="ID|all", help="one or more challenge ids, or all")
+    export.add_argument("--format", default="html,pdf", metavar="html,pdf")
+    export.add_argument("--responses", metavar="PATH", help="store folder or .sqlite file (default: the workspace's)")
+    export.add_argument("--paper", default="A4", metavar="A4|Letter")
+    export.add_argument(
+        "--include-private",
+        action="store_true",
+        help="include unshared reflections (default: only in your own workspace)",
+    )
+    export.add_argument("--out", default="build/export", metavar="DIR")
+    export.set_defaults(func=cmd_export)
     return parser
 
 

@@ -9,11 +9,8 @@ in the same file twice changes nothing.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from .errors import HandinError, Problem, UsageError
+from .files import write_atomic
 from .store import ROLES, Attempt, ResponseStore, Role
 
 __all__ = ["FORMAT", "VERSION", "ImportResult", "export_responses", "import_handin", "read_handin", "write_export"]
@@ -89,34 +87,9 @@ def write_export(store: ResponseStore, out: Path) -> Path:
     out = Path(out)
     text = json.dumps(export_responses(store), ensure_ascii=False, indent=1) + "\n"
     try:
-        fd, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        return write_atomic(out, text, mode=0o600, make_parents=False)
     except OSError as err:
         raise UsageError(f"{out}: cannot write the hand-in here: {err.strerror}") from err
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)  # mkstemp's 0600 is filtered by the umask; make it exact
-        os.replace(temp, out)
-    except OSError as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise UsageError(f"{out}: cannot write the hand-in: {err.strerror}") from err
-    _fsync_folder(out.parent)
-    return out
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a folder, and does not need to.
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- read and validate ----------------------------------------------------------------------

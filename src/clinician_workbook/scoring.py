@@ -11,7 +11,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Literal
+from typing import Any, Literal
 
 from .content.catalog import Catalog
 from .content.models import (
@@ -243,3 +243,33 @@ def match_options(match: StrategyMatch, seed: int) -> list[str]:
 def score_strategy_match(catalog: Catalog, match: StrategyMatch, chosen: str) -> ChoiceResult:
     answer = catalog.get("strategy", match.answer, Strategy)
     return ChoiceResult(chosen == match.answer, match.why, answer.title, answer.text)
+
+
+# -- saved answers ----------------------------------------------------------------------------
+
+
+def score_saved(catalog: Catalog, exercise: str, item: str, answer: dict[str, Any]) -> float | None:
+    """The 0..1 score of a saved answer, or None where nothing is auto-scored (reflections).
+
+    Used by review pages and the cohort report, so both agree with what the widget showed.
+    """
+    items = catalog.items
+    if exercise == "spot-signs" and item in items.get("vignette", {}):
+        return score_spot_signs(catalog, catalog.get("vignette", item, Vignette), answer.get("chosen", [])).score
+    if exercise == "classify" and item in items.get("vignette", {}):
+        vignette = catalog.get("vignette", item, Vignette)
+        return score_classify(catalog, vignette, str(answer.get("challenge")), str(answer.get("rupture"))).score
+    if exercise == "respond" and isinstance(answer.get("ratings"), dict) and answer["ratings"]:
+        return sum(int(v) for v in answer["ratings"].values()) / (4 * len(answer["ratings"]))
+    if exercise == "knowledge-check" and item in items.get("knowledge_check", {}):
+        check = catalog.get("knowledge_check", item, KnowledgeCheck)
+        choice = answer.get("choice")
+        if isinstance(choice, int) and 0 <= choice < len(check.options):
+            return float(score_knowledge_check(check, choice).correct)
+    if exercise == "strategy-match" and item in items.get("strategy_match", {}):
+        match = catalog.get("strategy_match", item, StrategyMatch)
+        return float(score_strategy_match(catalog, match, str(answer.get("choice"))).correct)
+    if exercise == "triage" and item in items.get("triage_case", {}) and answer.get("urgency") in URGENCIES:
+        case = catalog.get("triage_case", item, TriageCase)
+        return score_triage(catalog, case, str(answer["urgency"]), [str(a) for a in answer.get("actions", [])]).score
+    return None

@@ -1,31 +1,40 @@
 """What a notebook calls: one ``Session`` per notebook run, one method per section.
 
 Notebooks stay thin: a parameters cell, then ``wb = start(...)`` and one call per section.
-In ``interactive`` mode the sections are exercise widgets whose answers go to the trainee's
-store as they are given; the store is only created on the first answer, so a plain papermill
-run writes nothing.
+Each section renders according to ``mode``:
+
+- ``interactive``: exercise widgets whose answers go to the trainee's store as they are given
+  (the store is created on the first answer, so a plain papermill run writes nothing);
+- ``handout``: a printable blank worksheet (static HTML: boxes, ruled space);
+- ``review``: the trainee's saved answers, scored, with feedback (static HTML from the store).
+
+Static modes never display a widget: exports need no widget state.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
 from IPython.display import HTML
 from IPython.display import display as _untyped_display
 
+from .citations import format_reference
 from .content import Catalog, load_bundled
 from .content.loader import suggest
-from .content.models import Difficulty
+from .content.models import DIFFICULTIES, Difficulty, Vignette
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .markup import inline, prose
+from .render import handout
+from .render.review import Review
 from .store import Attempt, ResponseStore, store_path
 from .workspace import find_workspace
 
-MODES = ("interactive",)
+MODES = ("interactive", "handout", "review")
 PAGES = {
     "welcome": "Welcome",
     "navigating-challenges": "Navigating challenges",
@@ -85,68 +94,89 @@ class Session:
         responses: str | Path | None = None,
         difficulty: str = "beginner",
         seed: int = 0,
+        cohort: str = "",
+        date: str | None = None,
+        show_private: bool = False,
         catalog: Catalog | None = None,
     ) -> None:
         if mode not in MODES:
             raise UsageError(f"mode: {mode!r} is not available (choose from {', '.join(MODES)})")
-        if difficulty not in ("beginner", "intermediate", "advanced"):
+        if difficulty not in DIFFICULTIES:
             raise UsageError(f"difficulty: {difficulty!r} must be beginner, intermediate or advanced")
         self.catalog = catalog or load_bundled()
         known = [*self.catalog.items.get("challenge", {}), *PAGES]
         if challenge not in known:
-            raise UsageError(
-                f"challenge: unknown {challenge!r}{suggest(challenge, known) or ' (known: ' + ', '.join(known) + ')'}"
-            )
+            listed = suggest(challenge, known) or " (known: " + ", ".join(known) + ")"
+            raise UsageError(f"challenge: unknown {challenge!r}{listed}")
         workspace = find_workspace()
         self.trainee = trainee or (workspace.trainee if workspace else "demo")
         folder = responses or (workspace.responses if workspace else Path("responses"))
         self.challenge, self.mode, self.seed = challenge, mode, seed
-        self.difficulty: Difficulty = difficulty  # type: ignore[assignment]
+        self.cohort, self.show_private = cohort, show_private
+        self.date = date or datetime.now().date().isoformat()
+        self.difficulty: Difficulty = difficulty
         self.recorder = StoreRecorder(store_path(folder, self.trainee), self.trainee, challenge)
+        self._review: Review | None = None
+
+    @property
+    def review(self) -> Review:
+        """The trainee's answers for review mode, read once from the store."""
+        if self._review is None:
+            path = self.recorder.path
+            if not path.exists():
+                raise UsageError(f"{path}: no saved answers for {self.trainee!r} (check --responses and --trainee)")
+            with ResponseStore(path, self.trainee) as store:
+                attempts = store.attempts()
+            self._review = Review(self.catalog, self.challenge, attempts, self.show_private)
+        return self._review
 
     # -- text sections -------------------------------------------------------------------------
     def _show(self, body: str) -> None:
-        display(HTML(f'<div class="wb">{body}</div>'))  # type: ignore[no-untyped-call]
+        display(HTML(f'<div class="wb wb-{self.mode}">{body}</div>'))  # type: ignore[no-untyped-call]
 
     def draft_notice(self) -> str:
         return (
-            f'<div class="wb-draft" role="note"><b>Draft content.</b> {inline(self.catalog.course.draft_notice)}</div>'
+            f'<div class="wb-draft" role="note"><b>Draft content, not yet clinically reviewed.</b> '
+            f"{inline(self.catalog.course.draft_notice)}</div>"
         )
 
-    def header(self, title: str | None = None, intro: str | None = None) -> None:
-        """The page's title, the draft notice and, for a challenge, its summary and objectives."""
-        parts = [f"<style>{CSS}</style>", self.draft_notice()]
+    @property
+    def title(self) -> str:
+        if self.challenge in self.catalog.items.get("challenge", {}):
+            return self.catalog.challenge(self.challenge).title
+        return PAGES.get(self.challenge, self.catalog.course.title)
+
+    def header(self) -> None:
+        """Title, draft notice and, for a challenge, its summary and learning objectives."""
+        parts = [f"<style>{CSS}</style>"]
+        who = html.escape(self.trainee)
+        if self.mode == "handout":
+            parts.append(handout.cover(self.catalog, self.title, self.trainee, self.cohort, self.date))
+        elif self.mode == "review":
+            parts.append(
+                f'<section class="wb-cover"><p class="wb-course">{inline(self.catalog.course.title)}: review</p>'
+                f"<h1>{inline(self.title)}</h1><p>Answers of <b>{who}</b>, as saved on {html.escape(self.date)}."
+                "</p></section>"
+            )
+        else:
+            parts.append(f"<h1>{inline(self.title)}</h1>")
+        parts.append(self.draft_notice())
         if self.challenge in self.catalog.items.get("challenge", {}):
             c = self.catalog.challenge(self.challenge)
             objectives = "".join(f"<li>{inline(o)}</li>" for o in c.learning_objectives)
-            parts.append(
-                f"<h1>{inline(c.title)}</h1>{prose(c.summary)}<h3>By the end you can</h3><ul>{objectives}</ul>"
-            )
-        else:
-            parts.append(f"<h1>{inline(title or PAGES.get(self.challenge, self.catalog.course.title))}</h1>")
-        if intro:
-            parts.append(prose(intro))
-        parts.append(
-            f'<p class="wb-who">Working as <b>{html.escape(self.trainee)}</b>. Your answers are saved as you go.</p>'
-        )
+            parts.append(f"{prose(c.summary)}<h3>Learning objectives</h3><ul>{objectives}</ul>")
+        if self.mode == "interactive":
+            parts.append(f'<p class="wb-who">Working as <b>{who}</b>. Your answers are saved as you go.</p>')
         self._show("".join(parts))
 
     def welcome(self) -> None:
         course = self.catalog.course
-        pages = "".join(
-            f"<li><b>{n:02d}</b> {inline(t)}</li>"
-            for n, t in enumerate(
-                [
-                    "Welcome",
-                    *[c.title for c in self.catalog.challenges[:3]],
-                    PAGES["navigating-challenges"],
-                    self.catalog.challenges[3].title,
-                ]
-            )
-        )
+        titles = ["Welcome", *[c.title for c in self.catalog.challenges[:3]], PAGES["navigating-challenges"]]
+        titles.append(self.catalog.challenges[3].title)
+        pages = "".join(f"<li><b>{n:02d}</b> {inline(t)}</li>" for n, t in enumerate(titles))
         self._show(
             f"<h2>{inline(course.subtitle)}</h2>{prose(course.central_idea)}"
-            f"<h3>The notebooks</h3><ol start='0' class='wb-plain'>{pages}</ol>"
+            f"<h3>The notebooks</h3><ol class='wb-plain'>{pages}</ol>"
             "<h3>Your answers are private</h3><p>Everything you type is saved on this computer, in this "
             "workspace's <code>responses</code> folder, readable only by your user account. Nothing is sent "
             "anywhere. Reflections stay private unless you tick “share with my supervisor”.</p>"
@@ -166,39 +196,12 @@ class Session:
     def safety(self) -> None:
         notice = self.catalog.safety_notice
         resources = "".join(f"<li><b>{inline(r.name)}</b>: {inline(r.how)}</li>" for r in notice.resources)
-        self._show(
-            f'<div class="wb-safety"><h3>{inline(notice.title)}</h3>{prose(notice.text)}<ul>{resources}</ul></div>'
-        )
+        text = f"<h3>{inline(notice.title)}</h3>{prose(notice.text)}<ul>{resources}</ul>"
+        self._show(f'<div class="wb-safety wb-keep">{text}</div>')
 
     def references(self) -> None:
-        from .citations import format_reference
-
         items = "".join(f"<li>{format_reference(r)}</li>" for r in self.catalog.references)
         self._show(f"<h3>Sources</h3><ol class='wb-refs'>{items}</ol>")
-
-    # -- exercises -----------------------------------------------------------------------------
-    def _vignettes(self) -> list[Any]:
-        order = {"beginner": 0, "intermediate": 1, "advanced": 2}
-        found = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
-        return sorted(found, key=lambda v: order[v.difficulty])
-
-    def spot_signs(self) -> None:
-        for vignette in self._vignettes():
-            self._show(f"<h3>Case: {inline(vignette.title)} <small>({vignette.difficulty})</small></h3>")
-            display(SpotSigns(self.catalog, vignette, self.recorder, self.seed))
-            display(Classify(self.catalog, vignette, self.recorder))
-
-    def respond(self) -> None:
-        self._show("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>")
-        display(Respond(self.catalog, self.challenge, self.recorder, self.difficulty))
-
-    def knowledge_checks(self) -> None:
-        for check in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
-            display(KnowledgeCheckQuiz(check, self.recorder))
-
-    def reflections(self) -> None:
-        for prompt in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
-            display(Reflect(prompt, self.recorder))
 
     def strategies(self) -> None:
         kinds: dict[str, list[str]] = {}
@@ -208,10 +211,6 @@ class Session:
             f"<h3>{kind.replace('-', ' ').capitalize()}</h3><ul>{''.join(li)}</ul>" for kind, li in kinds.items()
         )
         self._show(f"<h2>Ways to navigate challenges</h2>{prose(self.catalog.course.central_idea)}{body}")
-
-    def strategy_matches(self) -> None:
-        for match in self.catalog.strategy_matches:
-            display(StrategyMatchQuiz(self.catalog, match, self.recorder, self.seed))
 
     def red_flags(self) -> None:
         labels = {a.id: a.text for a in self.catalog.triage_actions}
@@ -224,27 +223,92 @@ class Session:
             )
         self._show("<h2>When challenges become concerning</h2>" + "".join(parts))
 
+    # -- exercises: widgets, blank worksheet or reviewed answers -------------------------------
+    def _vignettes(self) -> list[Vignette]:
+        found = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
+        return sorted(found, key=lambda v: DIFFICULTIES.index(v.difficulty))
+
+    def spot_signs(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.spot_signs(self.catalog, self.challenge, self.seed))
+        if self.mode == "review":
+            return self._show(self.review.spot_signs())
+        for vignette in self._vignettes():
+            self._show(f"<h3>Case: {inline(vignette.title)} <small>({vignette.difficulty})</small></h3>")
+            display(SpotSigns(self.catalog, vignette, self.recorder, self.seed))
+            display(Classify(self.catalog, vignette, self.recorder))
+        return None
+
+    def respond(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.respond(self.catalog, self.challenge))
+        if self.mode == "review":
+            return self._show(self.review.respond())
+        self._show("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>")
+        display(Respond(self.catalog, self.challenge, self.recorder, self.difficulty))
+        return None
+
+    def knowledge_checks(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.knowledge_checks(self.catalog, self.challenge))
+        if self.mode == "review":
+            return self._show(self.review.knowledge_checks())
+        self._show("<h2>Check your knowledge</h2>")
+        for check in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
+            display(KnowledgeCheckQuiz(check, self.recorder))
+        return None
+
+    def reflections(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.reflections(self.catalog, self.challenge))
+        if self.mode == "review":
+            return self._show(self.review.reflections())
+        self._show("<h2>Reflect on your own practice</h2>")
+        for prompt in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
+            display(Reflect(prompt, self.recorder))
+        return None
+
+    def strategy_matches(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.strategy_matches(self.catalog, self.seed))
+        if self.mode == "review":
+            return self._show(self.review.strategy_matches())
+        self._show("<h2>Which strategy fits?</h2>")
+        for match in self.catalog.strategy_matches:
+            display(StrategyMatchQuiz(self.catalog, match, self.recorder, self.seed))
+        return None
+
     def triage(self) -> None:
+        if self.mode == "handout":
+            return self._show(handout.triage(self.catalog, self.seed))
+        if self.mode == "review":
+            return self._show(self.review.triage())
+        self._show("<h2>Triage cases</h2>")
         for case in sorted(self.catalog.triage_cases, key=lambda c: c.id):
             display(Triage(self.catalog, case, self.recorder, self.seed))
+        return None
 
     def progress(self) -> None:
-        """A summary of what is done, per exercise."""
-        rows = []
-        for exercise in SECTIONS.get(self.challenge, ()):
-            total = len(self._items_for(exercise))
-            done = len({a.item for a in self.recorder.history(exercise)})
-            rows.append(f"<tr><td>{exercise.replace('-', ' ')}</td><td>{done} of {total}</td></tr>")
+        """Interactive: what is done so far. Review: the summary table. Handout: nothing."""
+        exercises = SECTIONS.get(self.challenge, ())
+        totals = {e: len(self._items_for(e)) for e in exercises}
+        if self.mode == "handout":
+            return None
+        if self.mode == "review":
+            return self._show(self.review.summary(self.title, exercises, totals))
+        done = {e: len({a.item for a in self.recorder.history(e)}) for e in exercises}
+        rows = "".join(f"<tr><td>{e.replace('-', ' ')}</td><td>{done[e]} of {totals[e]}</td></tr>" for e in exercises)
         self._show(
             "<h2>Your progress</h2><table class='wb-table'><tr><th>Exercise</th><th>Done</th></tr>"
-            + "".join(rows)
+            + rows
             + "</table><p>Run this cell again to refresh it.</p>"
             + self.draft_notice()
         )
+        return None
 
     def _items_for(self, exercise: str) -> list[Any]:
         c = self.challenge
-        return {
+        items: dict[str, list[Any]] = {
             "spot-signs": self._vignettes(),
             "classify": self._vignettes(),
             "respond": [s for s in self.catalog.client_statements if s.challenge == c],
@@ -252,7 +316,8 @@ class Session:
             "reflect": [p for p in self.catalog.reflection_prompts if p.challenge == c],
             "strategy-match": self.catalog.strategy_matches,
             "triage": self.catalog.triage_cases,
-        }[exercise]
+        }
+        return items[exercise]
 
 
 def start(challenge: str, **parameters: Any) -> Session:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from clinician_workbook.export.browser import find_chromium, launch_args
+from clinician_workbook.export.browser import BROWSER
 from clinician_workbook.lab import lab_command
 from clinician_workbook.workspace import Workspace, init_workspace
 
@@ -35,23 +35,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but no Chromium found: run scripts/install-system-deps.sh")
-        pytest.skip("no Chromium found (install Debian's chromium or set WORKBOOK_CHROMIUM)")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=chromium_path, headless=True, args=launch_args())
-        yield chromium
-        chromium.close()
+def browser(chromium_path: str) -> Any:
+    # the exporter's browser: one Playwright per process (a second sync Playwright cannot start)
+    return BROWSER.get()
 
 
 @pytest.fixture

@@ -46,36 +46,40 @@ def test_notebooks_match_their_generator(tmp_path: Path) -> None:
         assert json.loads((tmp_path / path.name).read_text()) == json.loads(path.read_text()), path.name
 
 
-@pytest.mark.requires_kernel
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_papermill_runs_interactive_mode_and_writes_nothing(path: Path, tmp_path: Path) -> None:
-    responses = tmp_path / "r"
-    out = tmp_path / "out.ipynb"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(path),
-            str(out),
-            "-p",
-            "trainee",
-            "Ada Test",
-            "-p",
-            "responses",
-            str(responses),
-            "--cwd",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=180,
-    )
+def _papermill(path: Path, tmp_path: Path, *params: str) -> str:
+    out = tmp_path / f"{path.stem}-out.ipynb"
+    command = [sys.executable, "-m", "papermill", str(path), str(out), "--cwd", str(tmp_path), *params]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     nb = nbformat.read(out, as_version=4)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
-    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "Draft content." in html and "Ada Test" in html
-    assert not responses.exists() or not any(responses.iterdir())  # no answer given, nothing written
+    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.requires_kernel
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_runs_interactive_mode_and_writes_nothing(path: Path, tmp_path: Path) -> None:
+    responses = tmp_path / "r"
+    html = _papermill(path, tmp_path, "-p", "trainee", "Ada Test", "-p", "responses", str(responses))
+    assert "not yet clinically reviewed" in html and "Ada Test" in html
+    assert not responses.exists()  # no answer given: nothing written, not even a folder
+
+
+@pytest.mark.requires_kernel
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_papermill_runs_handout_mode(path: Path, tmp_path: Path) -> None:
+    html = _papermill(path, tmp_path, "-p", "mode", "handout", "-p", "trainee", "Ada <Test>", "-p", "cohort", "C1")
+    assert "not yet clinically reviewed" in html and "Ada &lt;Test&gt;" in html and "wb-box" in html
+    assert "jupyter-widgets" not in html and "<script" not in html
+    assert "emergency services" in html  # the safety notice is on every document
+
+
+@pytest.mark.requires_kernel
+@pytest.mark.parametrize("path", NOTEBOOKS[1:], ids=lambda p: p.stem)
+def test_papermill_runs_review_mode(path: Path, tmp_path: Path, answered_store: Path) -> None:
+    params = ["-p", "mode", "review", "-p", "trainee", "Ada Test", "-p", "responses", str(answered_store)]
+    html = _papermill(path, tmp_path, *params)
+    assert "not yet clinically reviewed" in html and "emergency services" in html
+    assert "Summary:" in html and "attempt" in html
+    assert "<script" not in html

@@ -1,0 +1,130 @@
+"""``workbook export``: a trainee's reviewed workbook as HTML and PDF, per challenge and combined.
+
+Each challenge notebook runs in review mode (answers come from the store, never from widget
+state); the executed notebooks are turned into HTML by the workbook exporter and printed to PDF
+by one reused Chromium. Files land under ``OUT/<trainee-file-name>/``, each written atomically.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from ..content import load_bundled
+from ..errors import UsageError
+from ..files import write_atomic
+from ..runner import NOTEBOOKS, notebook_for, run_papermill
+from ..session import PAGES
+from ..store import ResponseStore, safe_filename, store_path
+from .html import WorkbookHTMLExporter
+from .pdf import PAPERS, Paper, print_pdf
+
+FORMATS = ("html", "pdf")
+
+
+def _page_break() -> Any:
+    output = nbformat.v4.new_output("display_data", data={"text/html": '<div class="wb-pagebreak"></div>'})
+    return nbformat.v4.new_code_cell(outputs=[output])
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    trainee: str
+    responses: Path
+    challenges: tuple[str, ...]
+    formats: tuple[str, ...]
+    out: Path
+    paper: Paper = "A4"
+    include_private: bool = False
+
+
+def parse_challenges(value: str) -> tuple[str, ...]:
+    if value == "all":
+        return tuple(NOTEBOOKS)
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    for challenge in chosen:
+        if challenge not in NOTEBOOKS:
+            from ..content.loader import suggest
+
+            hint = suggest(challenge, list(NOTEBOOKS)) or f" (choose from all, {', '.join(NOTEBOOKS)})"
+            raise UsageError(f"--challenge: unknown {challenge!r}{hint}")
+    return chosen
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise UsageError(f"--format: {', '.join(bad) or value!r} is not one of {', '.join(FORMATS)}")
+    return chosen
+
+
+def parse_paper(value: str) -> Paper:
+    for paper in PAPERS:
+        if value.lower() == paper.lower():
+            return paper
+    raise UsageError(f"--paper: {value!r} is not one of {', '.join(PAPERS)}")
+
+
+def combine(notebooks: Sequence[Any], title: str) -> Any:
+    """One notebook holding every challenge's outputs, a page break between challenges."""
+    combined = nbformat.v4.new_notebook(metadata={"title": title})
+    for index, nb in enumerate(notebooks):
+        if index:
+            combined.cells.append(_page_break())
+        for cell in copy.deepcopy(nb.cells):
+            cell.id = f"n{index}-{cell.get('id', len(combined.cells))}"  # ids stay unique across notebooks
+            combined.cells.append(cell)
+    return combined
+
+
+def export_workbook(request: ExportRequest) -> list[Path]:
+    """Write the requested documents; return their paths (per challenge, then the combined one)."""
+    store = store_path(request.responses, request.trainee)
+    if not store.exists():
+        raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
+    with ResponseStore(store, request.trainee):
+        pass  # opens and checks the store (schema, owner) before any work starts
+    folder = request.out / safe_filename(request.trainee)
+    exporter = WorkbookHTMLExporter()
+    written: list[Path] = []
+    executed = []
+    for challenge in request.challenges:
+        nb = run_papermill(
+            notebook_for(challenge),
+            {
+                "trainee": request.trainee,
+                "mode": "review",
+                "responses": str(request.responses),
+                "show_private": request.include_private,
+            },
+        )
+        executed.append(nb)
+        written += _write(exporter, nb, folder / NOTEBOOKS[challenge], request, _title(challenge, request.trainee))
+    if len(executed) > 1:
+        title = f"Workbook of {request.trainee}"
+        written += _write(exporter, combine(executed, title), folder / "workbook", request, title)
+    return written
+
+
+def _title(challenge: str, trainee: str) -> str:
+    catalog = load_bundled()
+    known = catalog.items.get("challenge", {})
+    title = catalog.challenge(challenge).title if challenge in known else PAGES.get(challenge, challenge)
+    return f"{trainee}: {title} (review)"
+
+
+def _write(exporter: WorkbookHTMLExporter, nb: Any, stem: Path, request: ExportRequest, title: str) -> list[Path]:
+    document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
+    paths = []
+    if "html" in request.formats:
+        paths.append(write_atomic(stem.with_suffix(".html"), document))
+    if "pdf" in request.formats:
+        pdf = print_pdf(document, paper=request.paper, header=title)
+        paths.append(write_atomic(stem.with_suffix(".pdf"), pdf))
+    return paths

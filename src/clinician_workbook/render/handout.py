@@ -1,0 +1,68 @@
+"""Handout mode: a printable blank worksheet, drawn boxes and ruled space, no answers."""
+
+from __future__ import annotations
+
+from ..content.catalog import Catalog
+from ..feedback import URGENCY_LABELS
+from ..scoring import match_options, sign_options, triage_options
+from . import render
+from .review import STAGES
+
+RUPTURES = ["Withdrawal: moving away", "Confrontation: moving against", "No rupture"]
+T = "handout.html.j2"
+
+
+def cover(catalog: Catalog, title: str, trainee: str, cohort: str, date: str) -> str:
+    return render(T, "cover", course=catalog.course, title=title, trainee=trainee, cohort=cohort, date=date)
+
+
+def spot_signs(catalog: Catalog, challenge: str, seed: int) -> str:
+    vignettes = [v for v in catalog.vignettes if challenge in v.challenges]
+    order = {"beginner": 0, "intermediate": 1, "advanced": 2}
+    vignettes.sort(key=lambda v: order[v.difficulty])
+    return render(
+        T,
+        "spot",
+        vignettes=vignettes,
+        options={v.id: [catalog.sign(s).text for s in sign_options(v, seed)] for v in vignettes},
+        ruptures=RUPTURES,
+        challenge_titles=[c.title for c in catalog.challenges if c.signs],
+    )
+
+
+def respond(catalog: Catalog, challenge: str) -> str:
+    order = {"beginner": 0, "intermediate": 1, "advanced": 2}
+    statements = sorted(
+        (s for s in catalog.client_statements if s.challenge == challenge), key=lambda s: order[s.difficulty]
+    )
+    return render(T, "respond", statements=statements)
+
+
+def knowledge_checks(catalog: Catalog, challenge: str) -> str:
+    return render(T, "choices", items=[k for k in catalog.knowledge_checks if k.challenge == challenge])
+
+
+def reflections(catalog: Catalog, challenge: str) -> str:
+    prompts = [p for p in catalog.reflection_prompts if p.challenge == challenge]
+    return render(T, "reflections", prompts=prompts, stages=STAGES)
+
+
+def strategy_matches(catalog: Catalog, seed: int) -> str:
+    titles = {s.id: s.title for s in catalog.strategies}
+    items = [
+        {"situation": m.situation, "offered": [titles[s] for s in match_options(m, seed)]}
+        for m in catalog.strategy_matches
+    ]
+    return render(T, "matches", items=items)
+
+
+def triage(catalog: Catalog, seed: int) -> str:
+    cases = sorted(catalog.triage_cases, key=lambda c: c.id)
+    return render(
+        T,
+        "triage",
+        cases=cases,
+        offered={c.id: triage_options(c, seed) for c in cases},
+        labels={a.id: a.text for a in catalog.triage_actions},
+        urgencies=[label for label, _ in URGENCY_LABELS],
+    )

@@ -1,0 +1,93 @@
+"""Synthetic trainee answers for tests and demos (fixed seeds; fictional trainees)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from clinician_workbook.content import Catalog
+from clinician_workbook.scoring import FELT, next_difficulty, score_spot_signs, sign_options
+from clinician_workbook.store import ResponseStore
+
+PRACTICE = ("emotional-overwhelm", "resistance-avoidance", "feeling-stuck")
+RESPONSES = [
+    "I notice we moved away from that just now — could we stay with it a moment?",
+    "It makes sense that part of you wants to stop; you’ve been carrying a lot.",
+    "Can we look together at what has changed since we started, even a little?",
+    "Thank you for telling me straight. What did I miss that mattered to you?",
+]
+
+
+@dataclass
+class Plan:
+    """What a synthetic trainee did: how much, and which safety-critical misses (case ids)."""
+
+    completeness: float = 1.0
+    critical_misses: list[str] = field(default_factory=list)
+    share_reflections: bool = True
+
+
+def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan: Plan) -> None:
+    for challenge in PRACTICE:
+        for v in [v for v in catalog.vignettes if challenge in v.challenges]:
+            if rng.random() > plan.completeness:
+                continue
+            options = sign_options(v, 0)
+            chosen = [s for s in options if (s in {p.sign for p in v.signs_present}) != (rng.random() < 0.2)]
+            store.save(
+                challenge, "spot-signs", v.id, {"chosen": chosen, "score": score_spot_signs(catalog, v, chosen).score}
+            )
+            rupture = v.rupture if rng.random() < 0.7 else "none"
+            store.save(challenge, "classify", v.id, {"challenge": v.challenges[0], "rupture": rupture})
+        level = "beginner"
+        criteria = [c.id for c in catalog.skill_criteria if c.challenge == challenge]
+        for _ in range(3 if rng.random() < plan.completeness else 0):
+            statement = next(s for s in catalog.client_statements if s.challenge == challenge and s.difficulty == level)
+            text = rng.choice(RESPONSES)
+            store.save(
+                challenge, "respond", statement.id, {"statement": statement.id, "difficulty": level, "response": text}
+            )
+            ratings = {c: rng.randint(1, 4) for c in criteria}
+            felt = rng.choice(FELT)
+            after = next_difficulty(level, felt, list(ratings.values()))
+            store.save(
+                challenge,
+                "respond",
+                statement.id,
+                {
+                    "statement": statement.id,
+                    "difficulty": level,
+                    "response": text,
+                    "ratings": ratings,
+                    "felt": felt,
+                    "next_difficulty": after,
+                },
+            )
+            level = after
+        for k in [k for k in catalog.knowledge_checks if k.challenge == challenge]:
+            if rng.random() < plan.completeness:
+                store.save(challenge, "knowledge-check", k.id, {"choice": rng.randrange(len(k.options))})
+        for p in [p for p in catalog.reflection_prompts if p.challenge == challenge]:
+            if rng.random() < plan.completeness:
+                stages = {
+                    "description": "A session where the client went quiet.",
+                    "feelings": "Anxious, then calmer.",
+                    "action_plan": "Name the shift gently next time.",
+                }
+                store.save(challenge, "reflect", p.id, {"stages": stages}, shared=plan.share_reflections)
+    for m in catalog.strategy_matches:
+        if rng.random() < plan.completeness:
+            store.save(
+                "navigating-challenges",
+                "strategy-match",
+                m.id,
+                {"choice": m.answer if rng.random() < 0.7 else m.options[0]},
+            )
+    for case in sorted(catalog.triage_cases, key=lambda c: c.id):
+        if case.id in plan.critical_misses:
+            critical = case.safety_critical[0].choice
+            urgency = critical if not critical.startswith("act-") else case.urgency
+            actions = [critical, *case.actions[1:]] if critical.startswith("act-") else list(case.actions)
+            store.save("when-concerning", "triage", case.id, {"urgency": urgency, "actions": actions})
+        elif rng.random() < plan.completeness:
+            store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "actions": list(case.actions)})

@@ -1,0 +1,232 @@
+"""HTML and PDF export: answers carried, unicode intact, nothing external, trainee text inert."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from clinician_workbook.export.document import ExportRequest, export_workbook
+from clinician_workbook.store import ResponseStore, store_path
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "build" / "export-check"
+UNICODE = "Holding the silence — “Råbu’s” point, Ελληνικά, кириллица"
+XSS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(2)>",
+    "[click me](javascript:alert(3))",
+    "**bold** <b>html</b> <iframe src='//evil.example'></iframe>",
+]
+PRIVATE = "PRIVATE-REFLECTION-7f3a"
+SHARED = "SHARED-REFLECTION-91bc"
+
+pytestmark = [pytest.mark.requires_browser, pytest.mark.requires_kernel]
+
+
+@dataclass
+class Exported:
+    folder: Path
+    responses: Path
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory, answered_store: Path, chromium_path: str) -> Exported:
+    responses = tmp_path_factory.mktemp("exp") / "responses"
+    shutil.copytree(answered_store, responses)
+    with ResponseStore(store_path(responses, "Ada Test"), "Ada Test") as store:
+        for n, text in enumerate([UNICODE, *XSS]):
+            statement = f"ra-cs-beginner-{n % 3 + 1}"
+            store.save(
+                "resistance-avoidance",
+                "respond",
+                statement,
+                {
+                    "statement": statement,
+                    "difficulty": "beginner",
+                    "response": text,
+                    "ratings": {"ra-crit-name-the-shift": 3},
+                    "felt": "about right",
+                    "next_difficulty": "beginner",
+                },
+            )
+        store.save("resistance-avoidance", "reflect", "ra-reflect-1", {"stages": {"feelings": PRIVATE}})
+        store.save("resistance-avoidance", "reflect", "ra-reflect-2", {"stages": {"feelings": SHARED}}, shared=True)
+    out = tmp_path_factory.mktemp("out")
+    request = ExportRequest("Ada Test", responses, ("resistance-avoidance", "when-concerning"), ("html", "pdf"), out)
+    export_workbook(request)
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    return Exported(folder, responses)
+
+
+def test_predictable_names_and_no_partial_files(exported: Exported) -> None:
+    folder = exported.folder
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "02-resistance-avoidance.html",
+        "02-resistance-avoidance.pdf",
+        "05-when-concerning.html",
+        "05-when-concerning.pdf",
+        "workbook.html",
+        "workbook.pdf",
+    ]
+
+
+def test_pdf_carries_the_answers_and_unicode(exported: Exported) -> None:
+    reader = PdfReader(exported.folder / "02-resistance-avoidance.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    squashed = re.sub(r"\s+", " ", text)
+    for piece in ["Holding the silence —", "“Råbu’s”", "Ελληνικά", "кириллица", "<script>alert(1)</script>"]:
+        assert piece in squashed, piece
+    assert "not yet clinically reviewed" in squashed
+    assert "emergency services" in squashed
+    assert re.search(r"Page 1 of \d+", squashed)
+
+
+class _Audit(HTMLParser):
+    """Collects every tag, attribute and URL an HTML document would act on."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.urls: list[str] = []
+        self.handlers: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if name in {"src", "href", "action", "formaction", "data", "poster", "srcset"}:
+                self.urls.append(value or "")
+            if name.startswith("on"):
+                self.handlers.append(f"{tag} {name}")
+            if name == "style":
+                self.styles.append(value or "")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self.styles.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+
+@pytest.mark.parametrize("name", ["02-resistance-avoidance.html", "05-when-concerning.html", "workbook.html"])
+def test_html_is_self_contained_and_inert(exported: Exported, name: str) -> None:
+    document = (exported.folder / name).read_text(encoding="utf-8")
+    audit = _Audit()
+    audit.feed(document)
+    assert not {"script", "iframe", "object", "embed", "img", "link", "base", "form"} & set(audit.tags)
+    assert audit.urls == [] and audit.handlers == []
+    assert not any(re.search(r"url\(\s*['\"]?(?!data:)", css) for css in audit.styles)
+    assert not re.search(r"https?://", document)
+
+
+def test_planted_markup_shows_as_text(exported: Exported) -> None:
+    document = (exported.folder / "02-resistance-avoidance.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in document
+    assert "&lt;img src=x onerror=alert(2)&gt;" in document
+    assert "[click me](javascript:alert(3))" in document
+    assert "**bold** &lt;b&gt;html&lt;/b&gt;" in document
+
+
+def test_reflections_private_unless_shared(exported: Exported) -> None:
+    document = (exported.folder / "02-resistance-avoidance.html").read_text(encoding="utf-8")
+    assert SHARED in document and PRIVATE not in document
+    assert "1 private reflection not shown" in document
+
+
+def test_own_export_includes_private_reflections(exported: Exported, tmp_path: Path) -> None:
+    request = ExportRequest(
+        "Ada Test", exported.responses, ("resistance-avoidance",), ("html",), tmp_path, include_private=True
+    )
+    (path,) = export_workbook(request)
+    assert PRIVATE in path.read_text(encoding="utf-8")
+
+
+def test_first_pages_rendered_for_a_person(exported: Exported, tmp_path: Path, answered_store: Path) -> None:
+    """Page 1 of a review PDF and of a handout PDF, as PNGs under build/export-check/."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    review = exported.folder / "05-when-concerning.pdf"
+    handout_nb = tmp_path / "handout.ipynb"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(ROOT / "notebooks" / "02-resistance-avoidance.ipynb"),
+            str(handout_nb),
+            "-p",
+            "mode",
+            "handout",
+            "-p",
+            "trainee",
+            "Ada Test",
+            "-p",
+            "cohort",
+            "Spring 2027",
+            "--cwd",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "workbook_pdf",
+            str(handout_nb),
+            "--output-dir",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    handout = tmp_path / "handout.pdf"
+    assert handout.read_bytes().startswith(b"%PDF")
+    for pdf, stem in [(review, "review-page1"), (handout, "handout-page1")]:
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(BUILD / stem)],
+            check=True,
+        )
+        assert (BUILD / f"{stem}.png").stat().st_size > 10_000
+
+
+def test_missing_browser_is_one_clear_line(tmp_path: Path, answered_store: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clinician_workbook.cli",
+            "export",
+            "--trainee",
+            "Ada Test",
+            "--responses",
+            str(answered_store),
+            "--challenge",
+            "feeling-stuck",
+            "--format",
+            "pdf",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "WORKBOOK_CHROMIUM": "/nope"},
+    )
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "install one" in lines[0] and "Traceback" not in done.stderr

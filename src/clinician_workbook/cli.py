@@ -8,13 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .batch import plan, run_batch
 from .content import validate_content
 from .content.stats import format_stats, format_summary
-from .errors import ContentError, UsageError, WorkbookError
+from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .handin import import_handin, write_export
 from .lab import run_lab
 from .paths import bundled_content_dir
+from .progress import Progress
+from .roster import read_roster
 from .store import ResponseStore, store_path
 from .workspace import find_workspace, init_workspace
 
@@ -102,6 +105,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    trainees = read_roster(Path(args.roster))  # every row checked before any work starts
+    items = plan(
+        trainees,
+        parse_challenges(args.challenges),
+        args.mode,
+        parse_formats(args.format),
+        Path(args.out),
+        responses=Path(args.responses) if args.responses else None,
+        date=args.date,
+        paper=parse_paper(args.paper),
+    )
+    summary = run_batch(
+        items, Path(args.out), jobs=args.jobs, scheduler=args.scheduler, force=args.force, progress=Progress(len(items))
+    )
+    print(summary.table())
+    return 1 if summary.failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -169,6 +191,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", default="build/export", metavar="DIR")
     export.set_defaults(func=cmd_export)
+
+    batch = commands.add_parser("batch", help="handouts (or review documents) for a whole cohort from a roster")
+    batch.add_argument(
+        "roster", metavar="ROSTER.csv", help="columns: trainee_id, name, cohort, supervisor (+ difficulty)"
+    )
+    batch.add_argument("--challenges", default="all", metavar="all|ID,...")
+    batch.add_argument("--mode", default="handout", choices=["handout", "review"])
+    batch.add_argument("--format", default="html,pdf", metavar="html,pdf")
+    batch.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+    batch.add_argument("--responses", metavar="DIR", help="review mode: folder of trainee stores (default: responses)")
+    batch.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the documents (default: today)")
+    batch.add_argument("--paper", default="A4", metavar="A4|Letter")
+    batch.add_argument("--force", action="store_true", help="redo outputs even when they are up to date")
+    batch.add_argument("--out", default="build/batch", metavar="DIR")
+    batch.set_defaults(func=cmd_batch)
     return parser
 
 
@@ -176,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except ContentError as err:
+    except ProblemsError as err:
         for problem in err.problems:  # one line per problem, nothing else: easy to grep
             print(problem, file=sys.stderr)
         return 1

@@ -1,17 +1,19 @@
 """The exceptions clinician-workbook raises, as one small tree.
 
-    WorkbookError                  base of everything the package raises on purpose
-     ├── ContentError(ValueError)  the course content is malformed; carries every problem found
-     ├── StoreError                the response store cannot be opened or written
-     │    └── StoreVersionError    the store was written by a different schema version
-     ├── HandinError(ValueError)   a JSON hand-in/backup is malformed; carries every problem found
-     ├── UsageError(ValueError)    a command was given input it cannot use (bad path, bad value)
-     └── ExportError               a document could not be rendered or printed
-          └── BrowserNotFoundError no Chromium to print PDFs with (the message says how to get one)
+    WorkbookError                    base of everything the package raises on purpose
+     ├── ProblemsError               carries a list of located problems (file:line: field: problem)
+     │    ├── ContentError(ValueError)  the course content is malformed
+     │    ├── HandinError(ValueError)   a JSON hand-in/backup is malformed
+     │    └── RosterError(UsageError)   a cohort roster (CSV) has problems
+     ├── StoreError                  the response store cannot be opened or written
+     │    └── StoreVersionError      the store was written by a different schema version
+     ├── UsageError(ValueError)      a command was given input it cannot use (bad path, bad value)
+     └── ExportError                 a document could not be rendered or printed
+          └── BrowserNotFoundError   no Chromium to print PDFs with (the message says how to get one)
 
-The CLI catches ``WorkbookError``, prints ``error: <message>`` (one line per problem) and
-exits non-zero; it never shows a traceback for a user's mistake. Each error is picklable, so
-it can cross a process boundary unchanged (batch workers).
+The CLI catches ``WorkbookError``: a ``ProblemsError`` prints one line per problem, anything
+else ``error: <message>``; it exits non-zero and never shows a traceback for a user's mistake.
+Each error is picklable, so it crosses a process boundary unchanged (batch workers).
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ class WorkbookError(Exception):
     """Base class of every error clinician-workbook raises on purpose."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the content, located as precisely as the parser knows."""
+    """One thing wrong with an input file, located as precisely as the parser knows."""
 
     path: str
     line: int | None
@@ -37,15 +39,28 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class ContentError(WorkbookError, ValueError):
-    """The course content has one or more problems (see ``problems``)."""
+class ProblemsError(WorkbookError):
+    """An input has one or more problems, all found before giving up (see ``problems``)."""
+
+    ordered = True  # sort problems by file and line; False keeps the order they were found in
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        key = lambda p: (p.path, p.line or 0, p.field, p.message)  # noqa: E731 - a missing line sorts first
+        self.problems = sorted(problems, key=key) if self.ordered else list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+    def __reduce__(self) -> tuple[type[ProblemsError], tuple[list[Problem]]]:
         return (type(self), (self.problems,))
+
+
+class ContentError(ProblemsError, ValueError):
+    """The course content has one or more problems."""
+
+
+class HandinError(ProblemsError, ValueError):
+    """A hand-in/backup file has problems, in file order (``attempts[2]`` before ``attempts[10]``)."""
+
+    ordered = False
 
 
 class StoreError(WorkbookError):
@@ -66,23 +81,12 @@ class StoreVersionError(StoreError):
         return (type(self), (self.path, self.found, self.expected))
 
 
-class HandinError(WorkbookError, ValueError):
-    """A hand-in/backup file has one or more problems (see ``problems``), in file order.
-
-    Unlike ``ContentError`` the problems keep the order they were found in, so
-    ``attempts[2]`` is listed before ``attempts[10]``.
-    """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-    def __reduce__(self) -> tuple[type[HandinError], tuple[list[Problem]]]:
-        return (type(self), (self.problems,))
-
-
 class UsageError(WorkbookError, ValueError):
     """A command was given input it cannot use."""
+
+
+class RosterError(ProblemsError, UsageError):
+    """A roster has one or more problems; nothing is rendered from it."""
 
 
 class ExportError(WorkbookError):

@@ -59,12 +59,27 @@ class _Browser:
         self._lock = threading.Lock()
         self._playwright: Any = None
         self._browser: Any = None
+        self._page: Any = None
 
     def get(self) -> Any:
         with self._lock:
             if self._browser is None or not self._browser.is_connected():
                 self._start()
             return self._browser
+
+    def printing_page(self) -> Any:
+        """One reused page for printing: offline, JavaScript off, every request aborted.
+
+        Opening a fresh browser context per document costs ~0.4 s; reusing one page, ~0.01 s.
+        Each document replaces the page's whole content, so nothing carries over.
+        """
+        browser = self.get()
+        with self._lock:
+            if self._page is None or self._page.is_closed():
+                context = browser.new_context(offline=True, java_script_enabled=False)
+                context.route("**/*", lambda route: route.abort())
+                self._page = context.new_page()
+            return self._page
 
     def _start(self) -> None:
         from playwright.sync_api import Error as PlaywrightError
@@ -82,6 +97,7 @@ class _Browser:
 
     def close(self) -> None:
         with self._lock:
+            self._page = None
             if self._browser is not None:
                 with contextlib.suppress(Exception):  # closing at exit: the browser may already be gone
                     self._browser.close()

@@ -1,13 +1,14 @@
 """PDF export: our HTML printed by headless Chromium (one browser per process, reused).
 
-Chromium renders any script, so it never gets the chance to fetch anything: every request a
-page would make is aborted, and the context is offline. The running header and footer are
+Chromium never gets the chance to fetch anything or run a script: JavaScript is off, every
+request a page would make is aborted, and the context is offline. The running header and footer are
 Chromium templates; the trainee's name and the title are escaped before they go in.
 """
 
 from __future__ import annotations
 
 import html
+import threading
 from typing import Any, Literal
 
 from traitlets import Enum, default
@@ -18,6 +19,7 @@ from .html import WorkbookHTMLExporter
 
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
+_PRINTING = threading.Lock()
 
 
 def _running(text: str, side: str) -> str:
@@ -31,25 +33,23 @@ def print_pdf(document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
     """Print an HTML document to PDF bytes; ``header`` is plain text for the running header."""
     if paper not in PAPERS:
         raise ExportError(f"paper: {paper!r} is not one of {', '.join(PAPERS)}")
-    browser = BROWSER.get()
-    context = browser.new_context(offline=True, java_script_enabled=False)
-    try:
-        context.route("**/*", lambda route: route.abort())
-        page = context.new_page()
-        page.set_content(document, wait_until="load")
-        pdf: bytes = page.pdf(
-            format=paper,
-            print_background=True,
-            display_header_footer=True,
-            header_template=_running(html.escape(header), "flex-end"),
-            footer_template=_running(
-                'Page <span class="pageNumber"></span> of <span class="totalPages"></span>', "center"
-            ),
-            margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-        )
-        return pdf
-    finally:
-        context.close()
+    with _PRINTING:  # one reused page: one document at a time
+        return _print(document, paper, header)
+
+
+def _print(document: str, paper: Paper, header: str) -> bytes:
+    page = BROWSER.printing_page()
+    page.set_content(document, wait_until="load")
+    pdf: bytes = page.pdf(
+        format=paper,
+        print_background=True,
+        display_header_footer=True,
+        header_template=_running(html.escape(header), "flex-end"),
+        footer_template=_running('Page <span class="pageNumber"></span> of <span class="totalPages"></span>', "center"),
+        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+    )
+    page.set_content("")  # drop the document (and the trainee's answers) from the page
+    return pdf
 
 
 class WorkbookPDFExporter(WorkbookHTMLExporter):

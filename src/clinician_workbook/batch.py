@@ -1,0 +1,286 @@
+"""``workbook batch``: handouts (or review documents) for a whole cohort, fast and resumable.
+
+One item = one trainee x one challenge. Items run on local worker processes or on a Dask
+cluster through the same ``concurrent.futures`` interface and the same ``render_item``
+function. Each worker renders notebooks in-process (:class:`~.runner.InProcessRunner`, no
+kernel), reuses one HTML exporter and one Chromium, and writes every file atomically.
+A journal beside the outputs records the key (a hash of the content, the notebook, the
+parameters, the package version and, in review mode, the store's state) each output was
+made from, so a rerun skips what is up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .content.loader import content_files
+from .errors import UsageError, WorkbookError
+from .files import write_atomic
+from .paths import bundled_content_dir
+from .progress import Progress
+from .roster import Trainee
+from .runner import NOTEBOOKS, notebook_for
+from .store import ResponseStore, safe_filename, store_path
+
+if TYPE_CHECKING:
+    from .export.pdf import Paper
+
+JOURNAL = ".workbook-batch.jsonl"
+MODES = ("handout", "review")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document to make: picklable, so it can go to a worker process or a Dask worker."""
+
+    trainee: str
+    challenge: str
+    mode: str
+    formats: tuple[str, ...]
+    parameters: dict[str, Any]
+    outputs: tuple[str, ...]  # absolute paths, one per format
+    key: str
+    paper: Paper = "A4"
+
+    @property
+    def label(self) -> str:
+        return f"{self.trainee} / {self.challenge}"
+
+
+@dataclass(frozen=True)
+class Result:
+    item: Item
+    status: str  # done | skipped | failed
+    reason: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    results: list[Result] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def table(self) -> str:
+        lines = [
+            f"{'done':>8} {self.count('done')}",
+            f"{'skipped':>8} {self.count('skipped')}  (up to date)",
+            f"{'failed':>8} {self.count('failed')}",
+            f"{'time':>8} {self.seconds:.1f} s",
+        ]
+        for r in self.failed:
+            lines.append(f"  failed: {r.item.label}: {r.reason}")
+        return "\n".join(lines)
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def _digest(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def content_digest(root: Path | None = None) -> str:
+    root = root or bundled_content_dir()
+    files = content_files(root)
+    return _digest(*[p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() for p in files])
+
+
+def store_state(path: Path, trainee: str) -> str:
+    """What a review document depends on in a store (cheap: counts and the newest attempt)."""
+    if not path.exists():
+        return "missing"
+    try:
+        with ResponseStore(path, trainee) as store:
+            attempts = store.attempts()
+        newest = max((a.seq for a in attempts), default=0)
+        return f"{len(attempts)}:{newest}:{attempts[-1].uid if attempts else ''}"
+    except WorkbookError as err:
+        return f"unreadable:{err}"  # the item will fail and say why; the key must not hide it
+
+
+def plan(
+    trainees: Sequence[Trainee],
+    challenges: Sequence[str],
+    mode: str,
+    formats: Sequence[str],
+    out: Path,
+    *,
+    responses: Path | None = None,
+    date: str | None = None,
+    paper: Paper = "A4",
+) -> list[Item]:
+    if mode not in MODES:
+        raise UsageError(f"--mode: {mode!r} is not one of {', '.join(MODES)}")
+    when = date or Date.today().isoformat()
+    content = content_digest()
+    notebooks = {c: _digest(notebook_for(c).read_bytes()) for c in challenges}
+    items = []
+    for t in trainees:
+        state = ""
+        if mode == "review":
+            state = store_state(store_path(responses or Path("responses"), t.trainee_id), t.trainee_id)
+        for challenge in challenges:
+            parameters: dict[str, Any] = {"mode": mode, "date": when, "difficulty": t.difficulty, "seed": 0}
+            if mode == "handout":
+                parameters |= {"trainee": t.name, "cohort": t.cohort}
+            else:
+                parameters |= {"trainee": t.trainee_id, "responses": str(responses or Path("responses"))}
+            stem = out.resolve() / safe_filename(t.trainee_id) / f"{NOTEBOOKS[challenge]}.{mode}"
+            key = _digest(
+                __version__.encode(),
+                content.encode(),
+                notebooks[challenge].encode(),
+                json.dumps(parameters, sort_keys=True).encode(),
+                paper.encode(),
+                state.encode(),
+            )
+            outputs = tuple(str(stem) + f".{fmt}" for fmt in formats)
+            items.append(Item(t.trainee_id, challenge, mode, tuple(formats), parameters, outputs, key, paper))
+    return items
+
+
+class Journal:
+    """Which key each output was made from; appended line by line, so an interrupted run keeps its work."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / JOURNAL
+        self.keys: dict[str, str] = {}
+        if self.path.exists():
+            for line in self.path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                    self.keys[entry["path"]] = entry["key"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a torn last line from a killed run: that output is simply redone
+
+    def up_to_date(self, item: Item) -> bool:
+        return all(self.keys.get(p) == item.key and Path(p).exists() for p in item.outputs)
+
+    def record(self, item: Item) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as handle:
+            for p in item.outputs:
+                handle.write(json.dumps({"path": p, "key": item.key}) + "\n")
+                self.keys[p] = item.key
+
+
+# -- rendering (runs in worker processes) -------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}  # per worker process: one runner, one exporter (and one browser, in pdf.py)
+
+
+def _worker() -> tuple[Any, Any]:
+    if not _WORKER:
+        from .export.html import WorkbookHTMLExporter
+        from .runner import InProcessRunner
+
+        _WORKER["runner"], _WORKER["exporter"] = InProcessRunner(), WorkbookHTMLExporter()
+    return _WORKER["runner"], _WORKER["exporter"]
+
+
+def render_item(item: Item) -> Result:
+    """Make one item's documents. Never raises: a failure is a Result with a one-line reason."""
+    started = time.monotonic()
+    try:
+        from .export.pdf import print_pdf
+
+        runner, exporter = _worker()
+        nb = runner.run(notebook_for(item.challenge), item.parameters)
+        title = f"{item.parameters['trainee']}: {item.challenge.replace('-', ' ')} ({item.mode})"
+        document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
+        for fmt, path in zip(item.formats, item.outputs, strict=True):
+            if fmt == "html":
+                write_atomic(Path(path), document)
+            else:
+                write_atomic(Path(path), print_pdf(document, paper=item.paper, header=title))
+    except Exception as err:  # a batch must finish: report the item, keep going
+        reason = str(err).splitlines()[0] if str(err) else ""
+        if not isinstance(err, WorkbookError):
+            reason = f"{type(err).__name__}: {reason}"
+        return Result(item, "failed", reason, time.monotonic() - started)
+    return Result(item, "done", "", time.monotonic() - started)
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
+    """Local worker processes, or a Dask cluster: the same ``submit(render_item, item)`` either way."""
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError as err:
+            raise UsageError("--scheduler needs Dask: pip install 'clinician-workbook[dask]'") from err
+        try:
+            client = Client(scheduler, timeout="10s")
+        except OSError as err:
+            raise UsageError(f"--scheduler: cannot reach {scheduler}: {err}") from err
+        try:
+            yield client.get_executor()
+        finally:
+            client.close()
+    else:
+        import multiprocessing
+
+        # spawn: workers start clean (no inherited threads or browser state from this process)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool
+
+
+def run_batch(
+    items: Sequence[Item],
+    out: Path,
+    *,
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Summary:
+    started = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
+    journal = Journal(out)
+    summary = Summary()
+    todo = []
+    for item in items:
+        if not force and journal.up_to_date(item):
+            summary.results.append(Result(item, "skipped"))
+            if progress:
+                progress.update(item.label, "skipped")
+        else:
+            todo.append(item)
+    if todo:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        with executor_for(jobs, scheduler) as pool:
+            futures: list[Future[Result]] = [pool.submit(render_item, item) for item in todo]
+            for future in as_completed(futures):
+                result = future.result()
+                if result.status == "done":
+                    journal.record(result.item)
+                summary.results.append(result)
+                if progress:
+                    progress.update(result.item.label, result.status)
+    summary.seconds = time.monotonic() - started
+    return summary

@@ -32,7 +32,7 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 test: setup system-deps
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/workbook validate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

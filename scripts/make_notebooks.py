@@ -84,9 +84,46 @@ def build(name: str) -> nbformat.NotebookNode:
     return nb
 
 
+SUPERVISOR = "supervisor-review"
+SUPERVISOR_HOW = (
+    "**Supervisor review.** Set `responses` to the trainee's store (`.sqlite`) or hand-in file (`.json`) and "
+    "`supervisor` to your name, then **Run → Run All Cells**. For each answer: rate it against the criteria, "
+    "comment, and give one concrete next step. Each *Save feedback* is stored with your name and shows in the "
+    "trainee's review export; the trainee's own answers are never changed."
+)
+
+
+def build_supervisor() -> nbformat.NotebookNode:
+    nb = new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    params = new_code_cell(
+        "# Parameters (papermill can set these)\n"
+        'responses = "hand-in.json"  # the trainee\'s store (.sqlite) or hand-in file (.json)\n'
+        'supervisor = "Supervisor"  # your name, saved with your feedback\n'
+        "copies = None  # where a hand-in is imported to; None: supervisor-copies/ beside it",
+        metadata={**HIDDEN, "tags": ["parameters"]},
+    )
+    calls = [
+        "from clinician_workbook.supervision import supervise\n\n"
+        "sv = supervise(responses, supervisor, copies=copies)\nsv.header()",
+        "sv.responses()",
+        "sv.triage()",
+        "sv.reflections()",
+    ]
+    how = new_markdown_cell(f"# Supervisor review\n\n{SUPERVISOR_HOW}", metadata={"tags": ["interactive-only"]})
+    nb.cells = [how, params, *[new_code_cell(call, metadata=dict(HIDDEN)) for call in calls]]
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"sv-{index:02d}"
+    return nb
+
+
 def main(folder: Path) -> None:
     for name in NOTEBOOKS:
         nbformat.write(build(name), folder / f"{name}.ipynb")
+    nbformat.write(build_supervisor(), folder / f"{SUPERVISOR}.ipynb")
 
 
 if __name__ == "__main__":

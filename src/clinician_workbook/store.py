@@ -475,3 +475,22 @@ class ResponseStore:
     def __repr__(self) -> str:
         state = "closed" if self._conn is None else "open"
         return f"ResponseStore({str(self.path)!r}, trainee={self.trainee!r}, {state})"
+
+
+def store_owner(path: Path) -> str:
+    """The trainee a store file belongs to, read without changing the file.
+
+    For tools that meet a store without knowing whose it is (a supervisor's folder, the
+    cohort report). Anything that is not a readable response store raises ``StoreError``.
+    """
+    if not Path(path).is_file():
+        raise StoreError(f"{path}: no such response store")
+    try:
+        with contextlib.closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    except sqlite3.Error as err:
+        raise StoreError(f"{path}: not a clinician-workbook response store ({err})") from err
+    owner = rows.get("trainee")
+    if not owner or rows.get("schema_version") != SCHEMA_VERSION:
+        raise StoreError(f"{path}: not a clinician-workbook response store (schema {rows.get('schema_version')!r})")
+    return str(owner)

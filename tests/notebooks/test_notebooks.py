@@ -42,7 +42,7 @@ def test_committed_clean_thin_and_hidden(path: Path) -> None:
 
 def test_notebooks_match_their_generator(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "scripts" / "make_notebooks.py"), str(tmp_path)], check=True)
-    for path in NOTEBOOKS:
+    for path in [*NOTEBOOKS, bundled_notebooks_dir() / "supervisor-review.ipynb"]:
         assert json.loads((tmp_path / path.name).read_text()) == json.loads(path.read_text()), path.name
 
 

@@ -1,0 +1,67 @@
+"""Supervisor feedback on one trainee answer: rubric ratings, a comment and one next step.
+
+Saved to the trainee's store with role ``supervisor`` and the supervisor's name, as a new
+attempt (exercise ``feedback``, item ``<exercise>/<item>``): the trainee's own attempts are
+never touched. Shown again when the notebook runs again, and in the trainee's review export.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from ..content.models import SkillCriterion
+from ..feedback import criterion_name
+from ..markup import inline
+from .base import Exercise, Recorder, button
+
+NOT_RATED = "–"
+
+
+class FeedbackForm(Exercise):
+    exercise = "feedback"
+
+    def __init__(
+        self, recorder: Recorder, target: str, shown: str, criteria: list[SkillCriterion] | None = None
+    ) -> None:
+        """``target`` is ``<exercise>/<item>`` of the trainee answer; ``shown`` the HTML showing it."""
+        super().__init__(recorder, target)
+        self.ratings = {
+            c.id: widgets.ToggleButtons(
+                options=[NOT_RATED, "0", "1", "2", "3", "4"], value=NOT_RATED, style={"button_width": "2.6em"}
+            )
+            for c in criteria or []
+        }
+        rows: list[widgets.Widget] = []
+        for c in criteria or []:
+            anchors = "".join(f"<li><b>{k}</b> {inline(v)}</li>" for k, v in sorted(c.anchors.items()))
+            title = f"<b>{inline(criterion_name(c))}</b>"
+            rows += [
+                widgets.HTML(f"{title}<details><summary>Rubric anchors</summary><ul>{anchors}</ul></details>"),
+                self.ratings[c.id],
+            ]
+        self.comment = widgets.Textarea(placeholder="Your comment for the trainee", layout=widgets.Layout(width="100%"))
+        self.next_step = widgets.Text(placeholder="One concrete next step", layout=widgets.Layout(width="100%"))
+        self.save_button = button("Save feedback", "info")
+        self.save_button.on_click(self.guarded(self._on_save))
+        self.children = [widgets.HTML(shown), *rows, self.comment, self.next_step, self.save_button, self.status]
+        previous = recorder.latest(self.exercise, target)
+        if previous is not None:
+            for cid, value in previous.answer.get("ratings", {}).items():
+                if cid in self.ratings:
+                    self.ratings[cid].value = str(value)
+            self.comment.value = str(previous.answer.get("comment", ""))
+            self.next_step.value = str(previous.answer.get("next_step", ""))
+            self.status.value = f'<span class="wb-saved">Feedback saved {html.escape(previous.time[:16])}</span>'
+
+    def _on_save(self, _: object = None) -> None:
+        answer = {
+            "ratings": {cid: int(w.value) for cid, w in self.ratings.items() if w.value != NOT_RATED},
+            "comment": self.comment.value.strip(),
+            "next_step": self.next_step.value.strip(),
+        }
+        if not (answer["ratings"] or answer["comment"] or answer["next_step"]):
+            self.status.value = '<span class="wb-hint">Rate, comment or give a next step first.</span>'
+            return
+        self.save(answer)

@@ -1,0 +1,172 @@
+"""What the supervisor notebook calls: walk a trainee's answers and give feedback on each.
+
+The trainee's work comes from their store or from a hand-in file (``workbook responses
+export``); a hand-in is first imported into a supervisor-side store, and the feedback goes
+there. Feedback is saved with role ``supervisor`` and the supervisor's name, never over the
+trainee's attempts. Private reflections are not shown; shared ones can get a comment.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+from IPython.display import HTML
+from IPython.display import display as _untyped_display
+
+from .content import Catalog, load_bundled
+from .errors import UsageError
+from .exercises.supervise import FeedbackForm
+from .feedback import URGENCY_LABELS, criterion_name, triage_feedback
+from .handin import import_handin
+from .markup import inline, plain
+from .render.review import STAGES
+from .scoring import score_triage
+from .session import CSS
+from .store import Attempt, ResponseStore, store_owner
+
+display = cast(Callable[..., None], _untyped_display)
+
+
+class SupervisorRecorder:
+    """Saves a supervisor's feedback for one challenge into the trainee's store."""
+
+    def __init__(self, store: ResponseStore, challenge: str, author: str) -> None:
+        self.store, self.challenge, self.author = store, challenge, author
+
+    def save(self, exercise: str, item: str, answer: dict[str, Any], *, shared: bool = False) -> Attempt:
+        return self.store.save(self.challenge, exercise, item, answer, role="supervisor", author=self.author)
+
+    def history(self, exercise: str, item: str | None = None) -> list[Attempt]:
+        return self.store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="supervisor")
+
+    def latest(self, exercise: str, item: str) -> Attempt | None:
+        found = self.history(exercise, item)
+        return found[-1] if found else None
+
+
+def open_trainee_store(responses: str | Path, copies: str | Path | None = None) -> ResponseStore:
+    """A trainee's store from a ``.sqlite`` file, or from a hand-in ``.json`` imported into ``copies``."""
+    path = Path(responses)
+    if path.suffix == ".json":
+        result = import_handin(path, Path(copies) if copies else path.parent / "supervisor-copies")
+        return ResponseStore(result.store, result.trainee)
+    if path.suffix == ".sqlite":
+        return ResponseStore(path, store_owner(path))
+    raise UsageError(f"responses: {path} is neither a trainee store (.sqlite) nor a hand-in file (.json)")
+
+
+class Supervision:
+    def __init__(
+        self,
+        responses: str | Path,
+        supervisor: str,
+        copies: str | Path | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
+        if not supervisor.strip():
+            raise UsageError("supervisor: give your name; it is saved with your feedback")
+        self.catalog = catalog or load_bundled()
+        self.store = open_trainee_store(responses, copies)
+        self.supervisor = supervisor
+        self.trainee = self.store.trainee
+        self.latest = self.store.latest(role="trainee")
+
+    def recorder(self, challenge: str) -> SupervisorRecorder:
+        return SupervisorRecorder(self.store, challenge, self.supervisor)
+
+    def _show(self, body: str) -> None:
+        display(HTML(f'<div class="wb wb-supervisor-view">{body}</div>'))  # type: ignore[no-untyped-call]
+
+    def header(self) -> None:
+        answered = len(self.latest)
+        self._show(
+            f"<style>{CSS}</style><h1>Supervision: {html.escape(self.trainee)}</h1>"
+            f"<p>Reviewing as <b>{html.escape(self.supervisor)}</b>. {answered} answers on record. "
+            "Your feedback is saved to the trainee's store as you go and appears in their review export.</p>"
+            '<div class="wb-draft"><b>Draft content, not yet clinically reviewed.</b> '
+            f"{inline(self.catalog.course.draft_notice)}</div>"
+        )
+
+    def responses(self) -> None:
+        """Deliberate-practice responses: the latest rated round per statement, with the rubric."""
+        statements = {s.id: s for s in self.catalog.client_statements}
+        found = 0
+        for (challenge, exercise, item), attempt in sorted(self.latest.items()):
+            if exercise != "respond" or item not in statements:
+                continue
+            found += 1
+            s = statements[item]
+            criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
+            names = {c.id: criterion_name(c) for c in criteria}
+            own = "".join(
+                f"<li>{inline(names.get(k, k))}: {int(v)}</li>" for k, v in attempt.answer.get("ratings", {}).items()
+            )
+            title = inline(self.catalog.challenge(challenge).title)
+            shown = (
+                f"<h3>{title}: <span class='wb-level'>{s.difficulty}</span></h3>"
+                f"<blockquote>{inline(s.text)}</blockquote>"
+                f"<div class='wb-answer'><b>Response:</b> {plain(str(attempt.answer.get('response', '')))}</div>"
+                + (f"<p>Trainee's self-ratings:</p><ul>{own}</ul>" if own else "<p><i>Not yet self-rated.</i></p>")
+            )
+            display(FeedbackForm(self.recorder(challenge), f"respond/{item}", shown, criteria))
+        if not found:
+            self._show("<p class='wb-empty'>No deliberate-practice responses yet.</p>")
+
+    def triage(self) -> None:
+        """Triage answers against the key, with any safety-critical error marked."""
+        cases = {c.id: c for c in self.catalog.triage_cases}
+        tiers = {value: label for label, value in URGENCY_LABELS}
+        labels = {a.id: a.text for a in self.catalog.triage_actions}
+        for (challenge, exercise, item), attempt in sorted(self.latest.items()):
+            if exercise != "triage" or item not in cases:
+                continue
+            case = cases[item]
+            urgency = str(attempt.answer.get("urgency"))
+            actions = [str(a) for a in attempt.answer.get("actions", [])]
+            result = score_triage(self.catalog, case, urgency, actions)
+            verdict = (
+                "<p class='wb-wrong'><b>Safety-critical error made.</b></p>"
+                if result.safety_critical
+                else "<p class='wb-right'>No safety-critical error.</p>"
+            )
+            chosen = "".join(f"<li>{inline(labels.get(a, a))}</li>" for a in actions)
+            shown = (
+                f"<h3>{inline(case.title)}</h3>{verdict}<p><b>Chosen:</b> {inline(tiers.get(urgency, urgency))}</p>"
+                f"<ol>{chosen}</ol><details><summary>Key and feedback</summary>"
+                f"{triage_feedback(self.catalog, case, result)}</details>"
+            )
+            display(FeedbackForm(self.recorder(challenge), f"triage/{item}", shown))
+
+    def reflections(self) -> None:
+        """Only the reflections the trainee chose to share."""
+        prompts = {p.id: p for p in self.catalog.reflection_prompts}
+        shared = [(k, a) for k, a in sorted(self.latest.items()) if k[1] == "reflect" and a.shared and k[2] in prompts]
+        hidden = sum(1 for k, a in self.latest.items() if k[1] == "reflect" and not a.shared)
+        for (challenge, _, item), attempt in shared:
+            stages = attempt.answer.get("stages", {})
+            text = "".join(
+                f"<p><b>{title}</b><br>{plain(str(stages.get(key, '')))}</p>"
+                for key, title in STAGES
+                if stages.get(key)
+            )
+            display(
+                FeedbackForm(
+                    self.recorder(challenge), f"reflect/{item}", f"<h3>{inline(prompts[item].title)}</h3>{text}"
+                )
+            )
+        note = f"{hidden} private reflection(s) not shown: reflections are private unless the trainee shares them."
+        self._show(f"<p class='wb-empty'>{note}</p>" if hidden else "")
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def supervise(responses: str | Path, supervisor: str, **options: Any) -> Supervision:
+    """Begin the supervisor notebook: ``sv = supervise(responses, supervisor)``."""
+    return Supervision(responses, supervisor, **options)
+
+
+__all__ = ["Supervision", "SupervisorRecorder", "open_trainee_store", "supervise"]

@@ -1,0 +1,149 @@
+"""Batch documents for a cohort: same as papermill, resumable, failure-tolerant, Dask-ready."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from clinician_workbook.batch import plan, render_item, run_batch
+from clinician_workbook.content import load_bundled
+from clinician_workbook.progress import Progress
+from clinician_workbook.roster import Trainee, read_roster
+from clinician_workbook.runner import NOTEBOOKS, InProcessRunner, notebook_for, run_papermill
+from clinician_workbook.store import ResponseStore, store_path
+from tests.factories import Plan, fill_store
+
+CHALLENGES = tuple(NOTEBOOKS)
+
+
+def roster(path: Path, n: int) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["trainee_id", "name", "cohort", "supervisor", "difficulty"])
+        for i in range(n):
+            writer.writerow([f"t{i:03d}", f"Trainee {i} — Ωmega", "Spring 2027", "Dr Sup", "beginner"])
+    return path
+
+
+def _outputs(nb: object) -> list[list[tuple[str, dict[str, str]]]]:
+    """Cell outputs without what legitimately differs (execution counts, metadata)."""
+    return [
+        [(o["output_type"], dict(o.get("data", {}))) for o in cell.get("outputs", [])]
+        for cell in nb.cells  # type: ignore[attr-defined]
+        if cell.cell_type == "code"
+    ]
+
+
+@pytest.mark.requires_kernel
+@pytest.mark.parametrize("challenge", CHALLENGES)
+@pytest.mark.parametrize("mode", ["handout", "review"])
+def test_fast_path_gives_the_same_documents_as_papermill(challenge: str, mode: str, answered_store: Path) -> None:
+    parameters = {
+        "trainee": "Ada Test",
+        "mode": mode,
+        "cohort": "C1",
+        "date": "2026-02-03",
+        "responses": str(answered_store),
+    }
+    runner = InProcessRunner()
+    fast = runner.run(notebook_for(challenge), parameters)
+    again = runner.run(notebook_for(challenge), parameters)  # a reused shell leaks nothing into the next run
+    slow = run_papermill(notebook_for(challenge), parameters)
+    assert _outputs(fast) == _outputs(slow) == _outputs(again)
+    assert sum(len(cell) for cell in _outputs(fast)) >= 4
+
+
+@pytest.mark.requires_browser
+def test_cohort_of_25_then_rerun_skips_then_one_deleted_is_redone(tmp_path: Path, chromium_path: str) -> None:
+    trainees = read_roster(roster(tmp_path / "roster.csv", 25))
+    out = tmp_path / "out"
+    items = plan(trainees, CHALLENGES, "handout", ("html", "pdf"), out, date="2026-02-03")
+    assert len(items) == 125
+    first = run_batch(items, out, jobs=2)
+    assert first.count("done") == 125 and not first.failed, first.table()
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.name != ".workbook-batch.jsonl")
+    assert len(files) == 250 and all(p.stat().st_size > 1000 for p in files)
+    assert not list(out.rglob("*.part"))
+    assert files[0].with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    second = run_batch(items, out, jobs=2)
+    assert second.count("skipped") == 125 and second.count("done") == 0
+    victim = out / "t007" / "03-feeling-stuck.handout.pdf"
+    victim.unlink()
+    third = run_batch(items, out, jobs=2)
+    assert third.count("done") == 1 and third.count("skipped") == 124
+    (redone,) = [r for r in third.results if r.status == "done"]
+    assert redone.item.trainee == "t007" and redone.item.challenge == "feeling-stuck"
+    assert victim.exists()
+    changed = plan(trainees[:1], CHALLENGES[:1], "handout", ("html", "pdf"), out, date="2026-02-04")
+    assert run_batch(changed, out, jobs=1).count("done") == 1  # new parameters: no longer up to date
+    forced = run_batch(items[:3], out, jobs=1, force=True)
+    assert forced.count("done") == 3
+
+
+def test_one_failing_trainee_never_stops_the_rest(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    responses = tmp_path / "responses"
+    for tid in ("t000", "t002"):
+        with ResponseStore(store_path(responses, tid), tid) as store:
+            fill_store(store, load_bundled(), random.Random(tid), Plan())
+    (responses / "t001.sqlite").write_bytes(b"this is not a database\x00\x01" * 50)  # unreadable
+    roster_path = tmp_path / "roster.csv"
+    roster_path.write_text("trainee_id,name,cohort,supervisor\nt000,A,C,S\nt001,B,C,S\nt002,C,C,S\n", encoding="utf-8")
+    result = run_cli(
+        "batch",
+        str(roster_path),
+        "--mode",
+        "review",
+        "--challenges",
+        "when-concerning",
+        "--format",
+        "html",
+        "--responses",
+        str(responses),
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert result.code == 1
+    assert re.search(r"done\s+2", result.out) and re.search(r"failed\s+1", result.out)
+    assert "failed: t001 / when-concerning:" in result.out and "t001.sqlite" in result.out
+    assert (tmp_path / "out" / "t000" / "05-when-concerning.review.html").exists()
+    assert not (tmp_path / "out" / "t001").exists()
+
+
+def test_progress_is_plain_lines_off_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = Progress(2, stream)
+    progress.update("t1 / feeling-stuck", "done")
+    progress.update("t2 / feeling-stuck", "failed")
+    assert stream.getvalue() == "1/2 done t1 / feeling-stuck\n2/2 failed t2 / feeling-stuck\n"
+
+
+def test_render_item_reports_instead_of_raising(tmp_path: Path) -> None:
+    trainee = Trainee("t1", "Ada", "C", "S")
+    (item,) = plan([trainee], ("feeling-stuck",), "review", ("html",), tmp_path, responses=tmp_path / "none")
+    result = render_item(item)
+    assert result.status == "failed" and "no saved answers" in result.reason
+
+
+@pytest.mark.slow
+def test_dask_cluster_runs_the_same_items(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    trainees = read_roster(roster(tmp_path / "roster.csv", 3))
+    items = plan(
+        trainees, ("feeling-stuck", "when-concerning"), "handout", ("html",), tmp_path / "out", date="2026-02-03"
+    )
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_batch(items, tmp_path / "out", scheduler=cluster.scheduler_address)
+    assert summary.count("done") == 6 and not summary.failed
+    twins = plan(
+        trainees, ("feeling-stuck", "when-concerning"), "handout", ("html",), tmp_path / "local", date="2026-02-03"
+    )
+    assert run_batch(twins, tmp_path / "local", jobs=1).count("done") == 6
+    for item, twin in zip(items, twins, strict=True):
+        assert Path(item.outputs[0]).read_bytes() == Path(twin.outputs[0]).read_bytes()

@@ -1,0 +1,126 @@
+"""Supervisor feedback: saved beside the trainee's work, never over it, and shown in the review export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from clinician_workbook.exercises.supervise import FeedbackForm
+from clinician_workbook.handin import write_export
+from clinician_workbook.paths import bundled_notebooks_dir
+from clinician_workbook.render.review import Review
+from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.supervision import Supervision
+
+NOTEBOOK = bundled_notebooks_dir() / "supervisor-review.ipynb"
+
+
+@pytest.fixture
+def trainee_store(tmp_path: Path, answered_store: Path) -> Path:
+    target = tmp_path / "responses"
+    shutil.copytree(answered_store, target)
+    return store_path(target, "Ada Test")
+
+
+def _forms(sv: Supervision, method: str, monkeypatch: pytest.MonkeyPatch) -> list[FeedbackForm]:
+    shown: list[FeedbackForm] = []
+    monkeypatch.setattr("clinician_workbook.supervision.display", lambda obj: shown.append(obj))
+    getattr(sv, method)()
+    return [f for f in shown if isinstance(f, FeedbackForm)]
+
+
+def test_feedback_is_saved_as_supervisor_and_shown_in_review(
+    trainee_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sv = Supervision(trainee_store, "Dr Ngozi Okafor")
+    before = [a for a in sv.store.attempts() if a.role == "trainee"]
+    (form, *_) = _forms(sv, "responses", monkeypatch)
+    criterion = next(iter(form.ratings))
+    form.ratings[criterion].value = "3"
+    form.comment.value = "Warm and tentative — <b>well done</b>."
+    form.next_step.value = "Name the shift earlier, in the first minute."
+    form.save_button.click()
+    assert "Saved" in form.status.value
+    (triage_form, *_) = _forms(sv, "triage", monkeypatch)
+    triage_form.comment.value = "Let's go through the confidentiality limits together."
+    triage_form.save_button.click()
+    after = sv.store.attempts()
+    notes = [a for a in after if a.role == "supervisor"]
+    assert len(notes) == 2 and all(a.author == "Dr Ngozi Okafor" for a in notes)
+    assert [a for a in after if a.role == "trainee"] == before  # the trainee's work untouched
+    challenge = next(k[0] for k in sv.latest if k[1] == "respond")
+    review = Review(sv.catalog, challenge, after, include_private=False).respond()
+    assert "Dr Ngozi Okafor" in review and "&lt;b&gt;well done&lt;/b&gt;" in review
+    assert "Name the shift earlier" in review and "/ 4" in review
+    again = _forms(Supervision(trainee_store, "Dr Ngozi Okafor"), "responses", monkeypatch)[0]
+    assert again.comment.value.startswith("Warm and tentative") and again.ratings[criterion].value == "3"
+    sv.close()
+
+
+def test_private_reflections_are_not_shown(trainee_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ResponseStore(trainee_store, "Ada Test") as store:
+        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "PRIVATE-SV-1"}})
+        store.save("feeling-stuck", "reflect", "st-reflect-2", {"stages": {"feelings": "SHARED-SV-2"}}, shared=True)
+    sv = Supervision(trainee_store, "Dr S")
+    shown: list[object] = []
+    monkeypatch.setattr("clinician_workbook.supervision.display", lambda obj: shown.append(obj))
+    sv.reflections()
+    text = json.dumps(
+        [getattr(o, "data", "") for o in shown]
+        + [c.value for f in shown if isinstance(f, FeedbackForm) for c in f.children if hasattr(c, "value")],
+        default=str,
+    )
+    assert "SHARED-SV-2" in text and "PRIVATE-SV-1" not in text
+    sv.close()
+
+
+def test_works_from_a_hand_in_file(trainee_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with ResponseStore(trainee_store, "Ada Test") as store:
+        handin = write_export(store, tmp_path / "ada.json")
+    sv = Supervision(handin, "Dr S")
+    assert sv.trainee == "Ada Test" and sv.store.path.parent == tmp_path / "supervisor-copies"
+    (form, *_) = _forms(sv, "triage", monkeypatch)
+    form.comment.value = "From the hand-in"
+    form.save_button.click()
+    assert any(a.role == "supervisor" for a in sv.store.attempts())
+    sv.close()
+
+
+@pytest.mark.requires_kernel
+def test_supervisor_notebook_runs_under_papermill(trainee_store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sv.ipynb"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(NOTEBOOK),
+            str(out),
+            "-p",
+            "responses",
+            str(trainee_store),
+            "-p",
+            "supervisor",
+            "Dr Ngozi Okafor",
+            "--cwd",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", []))
+    assert "Supervision: Ada Test" in html and "Dr Ngozi Okafor" in html
+    widgets = sum(
+        "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
+    )
+    assert widgets >= 3  # feedback forms for responses and triage answers

@@ -45,39 +45,47 @@ def write_roster(path: Path, trainees: int) -> Path:
     return path
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory (bytes) of ``pid`` and all its descendants."""
+def tree_memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of ``pid`` and all its descendants.
+
+    The RSS sum counts shared pages (libraries, Chromium's shared memory) once per process;
+    PSS splits them between the processes sharing them, so its sum is the real footprint.
+    """
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            rss[int(entry.name)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    total, stack = 0, [pid]
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    rss = pss = 0
+    stack = [pid]
     while stack:
         current = stack.pop()
-        total += rss.get(current, 0)
         stack.extend(children.get(current, []))
-    return total
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return rss, pss
 
 
-def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
-    """(seconds, peak RSS of the process tree) for one command."""
+def run_measured(command: list[str], cwd: Path) -> tuple[float, tuple[int, int]]:
+    """(seconds, (peak RSS, peak PSS) of the process tree) for one command."""
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
+            rss, pss = tree_memory(process.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -87,7 +95,7 @@ def run_measured(command: list[str], cwd: Path) -> tuple[float, int]:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{err.decode()[-2000:]}")
-    return time.monotonic() - started, peak
+    return time.monotonic() - started, (peak[0], peak[1])
 
 
 def webpdf_browsers(tmp: Path) -> dict[str, str]:
@@ -142,8 +150,8 @@ def naive(sample: int, pdf: bool, tmp: Path) -> float:
     return sample / (time.monotonic() - started)
 
 
-def batch(items: int, formats: str, jobs: int, tmp: Path) -> tuple[float, int]:
-    """(handouts per second, peak RSS) of ``workbook batch`` over ``items`` handouts."""
+def batch(items: int, formats: str, jobs: int, tmp: Path) -> tuple[float, tuple[int, int]]:
+    """(handouts per second, (peak RSS, peak PSS)) of ``workbook batch`` over ``items`` handouts."""
     trainees = items // len(CHALLENGES)
     work = tmp / f"batch-{items}-{formats.replace(',', '-')}"
     work.mkdir()
@@ -176,32 +184,35 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100, help="handouts for the batch runs")
     parser.add_argument("--big", type=int, default=1000, help="handouts for the memory check (0: skip)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--memory-only", action="store_true", help="skip the naive loops and the HTML run")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as name:
         tmp = Path(name)
-        naive_html = naive(args.sample, False, tmp)
-        naive_pdf = naive(args.sample, True, tmp)
-        html_rate, html_peak = batch(args.n, "html", args.jobs, tmp)
-        pdf_rate, pdf_peak = batch(args.n, "html,pdf", args.jobs, tmp)
-        print(f"naive loop, HTML        : {naive_html:7.3f} handouts/s  (sample of {args.sample})")
-        print(f"naive loop, HTML + PDF  : {naive_pdf:7.3f} handouts/s  (sample of {args.sample}, nbconvert webpdf)")
-        n = args.n
-        print(
-            f"workbook batch, HTML    : {html_rate:7.2f} handouts/s  N={n}  ratio {html_rate / naive_html:5.1f}x (goal 40x)"
-        )
-        print(
-            f"workbook batch, HTML+PDF: {pdf_rate:7.2f} handouts/s  N={n}  ratio {pdf_rate / naive_pdf:5.1f}x (goal 25x)"
-        )
-        print(f"peak RSS N={args.n} HTML+PDF: {pdf_peak / 2**20:7.0f} MiB")
+        n, mib = args.n, 2**20
+        if not args.memory_only:
+            naive_html = naive(args.sample, False, tmp)
+            naive_pdf = naive(args.sample, True, tmp)
+            html_rate, html_peak = batch(n, "html", args.jobs, tmp)
+            print(f"naive loop, HTML        : {naive_html:7.3f} handouts/s  (sample of {args.sample})")
+            print(f"naive loop, HTML + PDF  : {naive_pdf:7.3f} handouts/s  (sample of {args.sample}, nbconvert webpdf)")
+            print(
+                f"workbook batch, HTML    : {html_rate:7.2f} handouts/s  N={n}  ratio {html_rate / naive_html:5.1f}x (goal 40x)"
+            )
+            print(f"peak memory N={n} HTML: RSS {html_peak[0] / mib:6.0f} MiB, PSS {html_peak[1] / mib:6.0f} MiB")
+        pdf_rate, pdf_peak = batch(n, "html,pdf", args.jobs, tmp)
+        if not args.memory_only:
+            print(
+                f"workbook batch, HTML+PDF: {pdf_rate:7.2f} handouts/s  N={n}  ratio {pdf_rate / naive_pdf:5.1f}x (goal 25x)"
+            )
+        print(f"peak memory N={n} HTML+PDF: RSS {pdf_peak[0] / mib:6.0f} MiB, PSS {pdf_peak[1] / mib:6.0f} MiB")
         if args.big:
             big_rate, big_peak = batch(args.big, "html,pdf", args.jobs, tmp)
-            growth = big_peak / pdf_peak - 1
+            rss_growth, pss_growth = big_peak[0] / pdf_peak[0] - 1, big_peak[1] / pdf_peak[1] - 1
             print(
-                f"peak RSS N={args.big} HTML+PDF: {big_peak / 2**20:6.0f} MiB  ({growth:+.1%} vs N={args.n}, goal within 10%)"
-                f"  {big_rate:.2f} handouts/s"
+                f"peak memory N={args.big} HTML+PDF: RSS {big_peak[0] / mib:6.0f} MiB ({rss_growth:+.1%} vs N={n}), "
+                f"PSS {big_peak[1] / mib:6.0f} MiB ({pss_growth:+.1%}); goal within 10%; {big_rate:.2f} handouts/s"
             )
-        print(f"peak RSS N={args.n} HTML: {html_peak / 2**20:7.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from clinician_workbook.content import Catalog
+from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.scoring import FELT, next_difficulty, score_spot_signs, sign_options
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.store import ResponseStore, store_path
 
 PRACTICE = ("emotional-overwhelm", "resistance-avoidance", "feeling-stuck")
 RESPONSES = [
@@ -91,3 +92,45 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
             store.save("when-concerning", "triage", case.id, {"urgency": urgency, "actions": actions})
         elif rng.random() < plan.completeness:
             store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "actions": list(case.actions)})
+
+
+@dataclass
+class Planted:
+    """What a synthetic cohort was made with, for tests to check the report against."""
+
+    misses: set[tuple[str, str]] = field(default_factory=set)  # (trainee, case id)
+    incomplete: set[str] = field(default_factory=set)
+    with_feedback: set[str] = field(default_factory=set)
+    private_marker: str = "PRIVATE-REFLECTION-DO-NOT-SHOW"
+
+
+def make_cohort(folder: Path, size: int, seed: int = 2027) -> Planted:
+    """``size`` fictional trainees' stores in ``folder``: some misses, some incomplete, some feedback."""
+    catalog = load_bundled()
+    rng = random.Random(seed)
+    planted = Planted()
+    critical_cases = sorted(c.id for c in catalog.triage_cases if c.safety_critical)
+    for i in range(size):
+        trainee = f"Trainee {i:03d}"
+        misses = rng.sample(critical_cases, k=rng.choice([0, 0, 0, 1, 2])) if i % 3 == 0 else []
+        complete = 0.35 if i % 4 == 1 else 1.0
+        planted.misses |= {(trainee, case) for case in misses}
+        if complete < 1:
+            planted.incomplete.add(trainee)
+        with ResponseStore(store_path(folder, trainee), trainee) as store:
+            fill_store(
+                store, catalog, random.Random(f"{seed}-{i}"), Plan(complete, misses, share_reflections=i % 2 == 0)
+            )
+            store.save("feeling-stuck", "reflect", "st-reflect-3", {"stages": {"feelings": planted.private_marker}})
+            if i % 5 == 0:
+                planted.with_feedback.add(trainee)
+                criterion = next(c.id for c in catalog.skill_criteria if c.challenge == "feeling-stuck")
+                store.save(
+                    "feeling-stuck",
+                    "feedback",
+                    "respond/st-cs-beginner-1",
+                    {"ratings": {criterion: 3}, "comment": "Good", "next_step": "Slow down"},
+                    role="supervisor",
+                    author="Dr Sup",
+                )
+    return planted

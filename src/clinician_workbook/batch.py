@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .content import load_bundled
 from .content.loader import content_files
+from .curriculum import page_title
 from .errors import UsageError, WorkbookError
 from .files import write_atomic
 from .paths import bundled_content_dir
@@ -208,7 +210,7 @@ def render_item(item: Item) -> Result:
 
         runner, exporter = _worker()
         nb = runner.run(notebook_for(item.challenge), item.parameters)
-        title = f"{item.parameters['trainee']}: {item.challenge.replace('-', ' ')} ({item.mode})"
+        title = f"{item.parameters['trainee']}: {page_title(load_bundled(), item.challenge)} ({item.mode})"
         document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
         for fmt, path in zip(item.formats, item.outputs, strict=True):
             if fmt == "html":

@@ -17,6 +17,7 @@ from .handin import import_handin, write_export
 from .lab import run_lab
 from .paths import bundled_content_dir
 from .progress import Progress
+from .report import write_report
 from .roster import read_roster
 from .store import ResponseStore, store_path
 from .workspace import find_workspace, init_workspace
@@ -124,6 +125,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    report, written = write_report(Path(args.responses_dir), Path(args.out), parse_list(args.format), today=args.date)
+    for line in report.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    print(f"{len(report.trainees)} trainees, {len(report.misses)} safety-critical misses")
+    for path in written:
+        print(path)
+    return 0
+
+
+def parse_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -207,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--force", action="store_true", help="redo outputs even when they are up to date")
     batch.add_argument("--out", default="build/batch", metavar="DIR")
     batch.set_defaults(func=cmd_batch)
+
+    report = commands.add_parser("report", help="cohort report: safety-critical misses first, then an overview")
+    report.add_argument("responses_dir", metavar="RESPONSES_DIR", help="folder of trainee stores and hand-in files")
+    report.add_argument("--out", default="build/report", metavar="FILE", help="output path (suffix per format)")
+    report.add_argument("--format", default="html,pdf,csv", metavar="html,pdf,csv")
+    report.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

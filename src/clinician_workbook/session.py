@@ -26,6 +26,7 @@ from .citations import format_reference
 from .content import Catalog, load_bundled
 from .content.loader import suggest
 from .content.models import DIFFICULTIES, Difficulty, Vignette
+from .curriculum import EXERCISES, PAGES, items_for, page_title
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .markup import inline, prose
@@ -35,17 +36,6 @@ from .store import Attempt, ResponseStore, store_path
 from .workspace import find_workspace
 
 MODES = ("interactive", "handout", "review")
-PAGES = {
-    "welcome": "Welcome",
-    "navigating-challenges": "Navigating challenges",
-}  # pages that are not challenges
-SECTIONS = {  # challenge -> exercises that count towards its progress
-    "emotional-overwhelm": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
-    "resistance-avoidance": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
-    "feeling-stuck": ("spot-signs", "classify", "respond", "knowledge-check", "reflect"),
-    "navigating-challenges": ("strategy-match",),
-    "when-concerning": ("triage",),
-}
 CSS = (Path(__file__).parent / "static" / "workbook.css").read_text(encoding="utf-8")
 
 
@@ -142,9 +132,7 @@ class Session:
 
     @property
     def title(self) -> str:
-        if self.challenge in self.catalog.items.get("challenge", {}):
-            return self.catalog.challenge(self.challenge).title
-        return PAGES.get(self.challenge, self.catalog.course.title)
+        return page_title(self.catalog, self.challenge)
 
     def header(self) -> None:
         """Title, draft notice and, for a challenge, its summary and learning objectives."""
@@ -225,8 +213,9 @@ class Session:
 
     # -- exercises: widgets, blank worksheet or reviewed answers -------------------------------
     def _vignettes(self) -> list[Vignette]:
-        found = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
-        return sorted(found, key=lambda v: DIFFICULTIES.index(v.difficulty))
+        return [
+            self.catalog.get("vignette", v, Vignette) for v in items_for(self.catalog, self.challenge, "spot-signs")
+        ]
 
     def spot_signs(self) -> None:
         if self.mode == "handout":
@@ -290,8 +279,8 @@ class Session:
 
     def progress(self) -> None:
         """Interactive: what is done so far. Review: the summary table. Handout: nothing."""
-        exercises = SECTIONS.get(self.challenge, ())
-        totals = {e: len(self._items_for(e)) for e in exercises}
+        exercises = EXERCISES.get(self.challenge, ())
+        totals = {e: len(items_for(self.catalog, self.challenge, e)) for e in exercises}
         if self.mode == "handout":
             return None
         if self.mode == "review":
@@ -305,19 +294,6 @@ class Session:
             + self.draft_notice()
         )
         return None
-
-    def _items_for(self, exercise: str) -> list[Any]:
-        c = self.challenge
-        items: dict[str, list[Any]] = {
-            "spot-signs": self._vignettes(),
-            "classify": self._vignettes(),
-            "respond": [s for s in self.catalog.client_statements if s.challenge == c],
-            "knowledge-check": [k for k in self.catalog.knowledge_checks if k.challenge == c],
-            "reflect": [p for p in self.catalog.reflection_prompts if p.challenge == c],
-            "strategy-match": self.catalog.strategy_matches,
-            "triage": self.catalog.triage_cases,
-        }
-        return items[exercise]
 
 
 def start(challenge: str, **parameters: Any) -> Session:

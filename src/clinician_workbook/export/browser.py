@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import BrowserNotFoundError, ExportError
 
 ENV_VAR = "WORKBOOK_CHROMIUM"
+RECYCLE_AFTER = 100  # documents printed on one page before it is replaced
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Quiet, offline Chromium: no background networking, sync, component updates or QUIC.
 ARGS = [
@@ -60,6 +61,7 @@ class _Browser:
         self._playwright: Any = None
         self._browser: Any = None
         self._page: Any = None
+        self._printed = 0
 
     def get(self) -> Any:
         with self._lock:
@@ -75,6 +77,11 @@ class _Browser:
         """
         browser = self.get()
         with self._lock:
+            self._printed += 1
+            if self._page is not None and self._printed % RECYCLE_AFTER == 0:
+                # a long batch: start a fresh context now and then, so Chromium's caches stay flat
+                self._page.context.close()
+                self._page = None
             if self._page is None or self._page.is_closed():
                 context = browser.new_context(offline=True, java_script_enabled=False)
                 context.route("**/*", lambda route: route.abort())

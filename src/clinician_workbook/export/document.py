@@ -16,10 +16,10 @@ from typing import Any
 import nbformat
 
 from ..content import load_bundled
+from ..curriculum import page_title
 from ..errors import UsageError
 from ..files import write_atomic
 from ..runner import NOTEBOOKS, notebook_for, run_papermill
-from ..session import PAGES
 from ..store import ResponseStore, safe_filename, store_path
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
@@ -113,10 +113,7 @@ def export_workbook(request: ExportRequest) -> list[Path]:
 
 
 def _title(challenge: str, trainee: str) -> str:
-    catalog = load_bundled()
-    known = catalog.items.get("challenge", {})
-    title = catalog.challenge(challenge).title if challenge in known else PAGES.get(challenge, challenge)
-    return f"{trainee}: {title} (review)"
+    return f"{trainee}: {page_title(load_bundled(), challenge)} (review)"
 
 
 def _write(exporter: WorkbookHTMLExporter, nb: Any, stem: Path, request: ExportRequest, title: str) -> list[Path]:

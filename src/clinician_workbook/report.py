@@ -1,0 +1,297 @@
+"""``workbook report``: a cohort at a glance, safety-critical triage misses first.
+
+Built from each trainee's latest answers (stores and hand-ins, see :mod:`.cohort`): the
+safety-critical misses by trainee and case, then completion, automatic scores, difficulty
+reached and supervisor ratings per trainee and challenge, an inline SVG heatmap (works
+offline), and a page per trainee. Reflection text never appears in the report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from statistics import mean
+
+from .cohort import Cohort, TraineeRecord, read_cohort
+from .content import Catalog, load_bundled
+from .content.models import DIFFICULTIES, TriageCase
+from .curriculum import EXERCISES, items_for, page_title
+from .errors import UsageError
+from .feedback import URGENCY_LABELS
+from .files import write_atomic
+from .render import render
+from .render.review import FEEDBACK
+from .scoring import score_saved, score_triage
+from .store import Attempt
+
+FORMATS = ("html", "pdf", "csv")
+CSV_COLUMNS = [
+    "trainee",
+    "challenge",
+    "items_done",
+    "items_total",
+    "completion_pct",
+    "attempts",
+    "auto_score_pct",
+    "difficulty_reached",
+    "supervisor_rating_mean",
+    "supervisor_notes",
+    "safety_critical_misses",
+]
+
+
+@dataclass(frozen=True)
+class Miss:
+    trainee: str
+    case: str
+    case_title: str
+    chosen_urgency: str
+    chosen_actions: list[str]
+    key_urgency: str
+    key_actions: list[str]
+    critical: list[tuple[str, str]]  # (what was chosen, why it is safety-critical)
+    time: str
+
+
+@dataclass
+class Row:
+    trainee: str
+    challenge: str
+    title: str
+    done: int
+    total: int
+    attempts: int
+    score: float | None
+    reached: str | None
+    supervisor_rating: float | None
+    notes: int
+    misses: int
+
+    @property
+    def completion(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+@dataclass
+class Report:
+    when: str
+    trainees: list[str]
+    misses: list[Miss] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def rows_of(self, trainee: str) -> list[Row]:
+        return [r for r in self.rows if r.trainee == trainee]
+
+
+def _latest(attempts: Sequence[Attempt], role: str) -> dict[tuple[str, str, str], Attempt]:
+    latest: dict[tuple[str, str, str], Attempt] = {}
+    for a in attempts:  # in time order: the last one wins
+        if a.role == role:
+            latest[(a.challenge, a.exercise, a.item)] = a
+    return latest
+
+
+def _misses(catalog: Catalog, record: TraineeRecord, latest: dict[tuple[str, str, str], Attempt]) -> list[Miss]:
+    labels = {a.id: a.text for a in catalog.triage_actions} | {v: k for k, v in URGENCY_LABELS}
+    found = []
+    for (_, exercise, item), attempt in latest.items():
+        if exercise != "triage" or item not in catalog.items.get("triage_case", {}):
+            continue
+        case = catalog.get("triage_case", item, TriageCase)
+        urgency = str(attempt.answer.get("urgency"))
+        actions = [str(a) for a in attempt.answer.get("actions", [])]
+        try:
+            result = score_triage(catalog, case, urgency, actions)
+        except ValueError:
+            continue
+        if result.safety_critical:
+            found.append(
+                Miss(
+                    record.trainee,
+                    case.id,
+                    case.title,
+                    labels.get(urgency, urgency),
+                    [labels.get(a, a) for a in actions],
+                    labels[case.urgency],
+                    [labels[a] for a in case.actions],
+                    [(labels.get(c.choice, c.label), c.why) for c in result.safety_critical],
+                    attempt.time,
+                )
+            )
+    return found
+
+
+def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | None = None) -> Report:
+    catalog = catalog or load_bundled()
+    report = Report(today or date.today().isoformat(), [r.trainee for r in cohort.trainees], skipped=cohort.skipped)
+    for record in cohort.trainees:
+        attempts = record.ordered()
+        mine = _latest(attempts, "trainee")
+        notes = [a for a in attempts if a.role == "supervisor" and a.exercise == FEEDBACK]
+        misses = _misses(catalog, record, mine)
+        report.misses += misses
+        for page, exercises in EXERCISES.items():
+            total = done = count = 0
+            scores: list[float] = []
+            for exercise in exercises:
+                wanted = set(items_for(catalog, page, exercise))
+                total += len(wanted)
+                answered = {k: a for k, a in mine.items() if k[0] == page and k[1] == exercise and k[2] in wanted}
+                done += len(answered)
+                count += sum(
+                    1 for a in attempts if a.role == "trainee" and a.challenge == page and a.exercise == exercise
+                )
+                scores += [
+                    s
+                    for (_, _, item), a in answered.items()
+                    if (s := score_saved(catalog, exercise, item, a.answer)) is not None
+                ]
+            rounds = [
+                a
+                for a in attempts
+                if a.role == "trainee"
+                and a.challenge == page
+                and a.exercise == "respond"
+                and "next_difficulty" in a.answer
+            ]
+            reached = str(rounds[-1].answer["next_difficulty"]) if rounds else None
+            page_notes = [a for a in notes if a.challenge == page]
+            ratings = [int(v) for a in page_notes for v in a.answer.get("ratings", {}).values()]
+            report.rows.append(
+                Row(
+                    record.trainee,
+                    page,
+                    page_title(catalog, page),
+                    done,
+                    total,
+                    count,
+                    mean(scores) if scores else None,
+                    reached if reached in DIFFICULTIES else None,
+                    mean(ratings) if ratings else None,
+                    len(page_notes),
+                    len(misses) if page == "when-concerning" else 0,
+                )
+            )
+    report.misses.sort(key=lambda m: (m.trainee.lower(), m.case))
+    return report
+
+
+# -- output -------------------------------------------------------------------------------------
+
+
+def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> str:
+    """Completion per trainee (rows) and page (columns), as a self-contained SVG."""
+    from html import escape
+
+    cell_w, cell_h, label_w, head_h = 92, 16, 190, 34
+    width = label_w + cell_w * len(pages) + 10
+    height = head_h + cell_h * len(report.trainees) + 30
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="wb-heatmap" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Completion per trainee and challenge">',
+        '<style>text{font:11px "DejaVu Sans",Arial,sans-serif;fill:#222}</style>',
+    ]
+    for col, (_, short) in enumerate(pages):
+        x = label_w + col * cell_w + cell_w / 2
+        parts.append(f'<text x="{x:.0f}" y="{head_h - 10}" text-anchor="middle">{escape(short)}</text>')
+    by_key = {(r.trainee, r.challenge): r for r in report.rows}
+    for row, trainee in enumerate(report.trainees):
+        y = head_h + row * cell_h
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(trainee[:28])}</text>')
+        for col, (page, _) in enumerate(pages):
+            r = by_key[(trainee, page)]
+            shade = int(245 - 170 * r.completion)
+            fill = f"rgb({shade},{min(255, shade + 25)},{min(255, shade + 60)})"
+            x = label_w + col * cell_w
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>')
+            colour = "#fff" if r.completion > 0.55 else "#222"
+            parts.append(
+                f'<text x="{x + cell_w / 2 - 1:.0f}" y="{y + 12}" text-anchor="middle" style="fill:{colour}">'
+                f"{round(100 * r.completion)}%</text>"
+            )
+    legend_y = head_h + cell_h * len(report.trainees) + 18
+    parts.append(f'<text x="{label_w}" y="{legend_y}">Share of items answered; darker = more complete.</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+SHORT = {
+    "emotional-overwhelm": "Overwhelm",
+    "resistance-avoidance": "Resistance",
+    "feeling-stuck": "Stuck",
+    "navigating-challenges": "Strategies",
+    "when-concerning": "Triage",
+}
+
+
+def render_html(report: Report, catalog: Catalog | None = None) -> str:
+    from .export.html import document_css
+
+    catalog = catalog or load_bundled()
+    pages = [(p, SHORT[p]) for p in EXERCISES]
+    body = render(
+        "report.html.j2",
+        "report",
+        report=report,
+        pages=pages,
+        heatmap=heatmap_svg(report, pages),
+        course=catalog.course,
+        safety=catalog.safety_notice,
+    )
+    title = f"Cohort report, {report.when}"
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<style>{document_css()}</style></head><body><main class="wb-doc wb">{body}</main></body></html>'
+    )
+
+
+def render_csv(report: Report) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in report.rows:
+        writer.writerow(
+            [
+                r.trainee,
+                r.challenge,
+                r.done,
+                r.total,
+                round(100 * r.completion),
+                r.attempts,
+                "" if r.score is None else round(100 * r.score),
+                r.reached or "",
+                "" if r.supervisor_rating is None else round(r.supervisor_rating, 2),
+                r.notes,
+                r.misses,
+            ]
+        )
+    return out.getvalue()
+
+
+def write_report(
+    folder: Path, out: Path, formats: Sequence[str], today: str | None = None
+) -> tuple[Report, list[Path]]:
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise UsageError(f"--format: {', '.join(bad) or 'nothing'} is not one of {', '.join(FORMATS)}")
+    catalog = load_bundled()
+    report = build_report(read_cohort(folder), catalog, today)
+    written = []
+    stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
+    html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""
+    if "html" in formats:
+        written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))
+    if "pdf" in formats:
+        from .export.pdf import print_pdf
+
+        written.append(
+            write_atomic(stem.with_suffix(".pdf"), print_pdf(html, header=f"Cohort report {report.when}"), mode=0o600)
+        )
+    if "csv" in formats:
+        written.append(write_atomic(stem.with_suffix(".csv"), render_csv(report), mode=0o600))
+    return report, written

@@ -66,8 +66,10 @@ class Lab:
     token: str
     workspace: Workspace
 
-    def open(self, path: str) -> str:
-        return f"{self.url}/lab/tree/{path}?token={self.token}"
+    def open(self, path: str, workspace: str = "") -> str:
+        """URL of ``path`` in Lab; a named ``workspace`` starts from an empty layout (one tab)."""
+        where = f"/lab/workspaces/{workspace}" if workspace else "/lab"
+        return f"{self.url}{where}/tree/{path}?token={self.token}"
 
 
 @pytest.fixture
@@ -82,7 +84,13 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "IPYTHONDIR": str(home / "ipython"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
+        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
     }
+    # render every cell (Lab's default windowing only attaches cells near the viewport, and the
+    # tests look for widgets far down a notebook)
+    tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     command = [*lab_command(workspace, port=port, open_browser=False), f"--IdentityProvider.token={token}"]
     log = (tmp_path / "lab.log").open("w")
     process = subprocess.Popen(command, cwd=workspace.root, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-IDLE = ".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the visible tab
+IDLE = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 
 def dismiss_toasts(page: Any) -> None:
@@ -24,8 +25,15 @@ def menu(page: Any, title: str, command: str) -> None:
 
 
 def run_all(page: Any) -> None:
-    wait_idle(page)
-    menu(page, "Run", "runmenu:run-all")
+    """Run menu, Run All Cells; retried once if a new notebook's kernel was not ready for it."""
+    for _ in range(2):
+        wait_idle(page)
+        menu(page, "Run", "runmenu:run-all")
+        try:
+            page.locator(f"{PANEL} .jp-OutputArea-output").first.wait_for(timeout=20_000)
+            break
+        except Exception:  # nothing ran: the kernel was still starting
+            continue
     page.wait_for_timeout(500)
     wait_idle(page)
 
@@ -38,8 +46,12 @@ def restart_and_run_all(page: Any) -> None:
     wait_idle(page)
 
 
+def panel(page: Any) -> Any:
+    return page.locator(PANEL)
+
+
 def open_notebook(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
+    page.wait_for_selector(PANEL, timeout=60_000)
     wait_idle(page)
     dismiss_toasts(page)

@@ -20,7 +20,7 @@ from .progress import Progress
 from .report import write_report
 from .roster import read_roster
 from .store import ResponseStore, store_path
-from .workspace import find_workspace, init_workspace
+from .workspace import Workspace, find_workspace, init_workspace
 
 
 def _content_dir(value: str | None) -> Path:
@@ -53,17 +53,19 @@ def cmd_lab(args: argparse.Namespace) -> int:
     return run_lab(workspace, port=args.port, open_browser=not args.no_browser)
 
 
-def _trainee_and_store(args: argparse.Namespace) -> tuple[str, Path]:
+def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Path, Workspace | None]:
+    """Trainee and responses folder: from the options, else from the workspace around us."""
     workspace = find_workspace()
-    trainee = args.trainee or (workspace.trainee if workspace else None)
-    if not trainee:
+    trainee = getattr(args, "trainee", None) or (workspace.trainee if workspace else "")
+    if need_trainee and not trainee:
         raise UsageError("--trainee: needed outside a workspace")
     folder = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
-    return trainee, store_path(folder, trainee)
+    return trainee, folder, workspace
 
 
 def cmd_responses_export(args: argparse.Namespace) -> int:
-    trainee, path = _trainee_and_store(args)
+    trainee, folder, _ = _whose(args)
+    path = store_path(folder, trainee)
     if not path.exists():
         raise UsageError(f"{path}: no answers saved yet for {trainee!r}")
     with ResponseStore(path, trainee) as store:
@@ -74,8 +76,7 @@ def cmd_responses_export(args: argparse.Namespace) -> int:
 
 
 def cmd_responses_import(args: argparse.Namespace) -> int:
-    workspace = find_workspace()
-    folder = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
+    _, folder, _ = _whose(args, need_trainee=False)
     result = import_handin(Path(args.file), folder)
     print(
         f"imported {result.added} attempts of {result.trainee!r} into {result.store} "
@@ -85,11 +86,7 @@ def cmd_responses_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    workspace = find_workspace()
-    trainee = args.trainee or (workspace.trainee if workspace else None)
-    if not trainee:
-        raise UsageError("--trainee: needed outside a workspace")
-    responses = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
+    trainee, responses, workspace = _whose(args)
     # a trainee exporting their own workspace sees their private reflections; anyone else only shared ones
     own = workspace is not None and workspace.trainee == trainee and not args.responses
     request = ExportRequest(

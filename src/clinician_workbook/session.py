@@ -14,7 +14,7 @@ Static modes never display a widget: exports need no widget state.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -217,65 +217,87 @@ class Session:
             self.catalog.get("vignette", v, Vignette) for v in items_for(self.catalog, self.challenge, "spot-signs")
         ]
 
-    def spot_signs(self) -> None:
+    def _section(
+        self,
+        heading: str,
+        blank: Callable[[], str],
+        reviewed: Callable[[], str],
+        exercises: Callable[[], Iterable[object]],
+    ) -> None:
+        """One exercise section in the session's mode: blank worksheet, reviewed answers, or widgets."""
         if self.mode == "handout":
-            return self._show(handout.spot_signs(self.catalog, self.challenge, self.seed))
-        if self.mode == "review":
-            return self._show(self.review.spot_signs())
-        for vignette in self._vignettes():
-            self._show(f"<h3>Case: {inline(vignette.title)} <small>({vignette.difficulty})</small></h3>")
-            display(SpotSigns(self.catalog, vignette, self.recorder, self.seed))
-            display(Classify(self.catalog, vignette, self.recorder))
-        return None
+            self._show(blank())
+        elif self.mode == "review":
+            self._show(reviewed())
+        else:
+            self._show(heading)
+            for exercise in exercises():
+                display(exercise)
+
+    def spot_signs(self) -> None:
+        def exercises() -> Iterator[object]:
+            for v in self._vignettes():
+                yield HTML(f'<div class="wb"><h3>Case: {inline(v.title)} <small>({v.difficulty})</small></h3></div>')  # type: ignore[no-untyped-call]
+                yield SpotSigns(self.catalog, v, self.recorder, self.seed)
+                yield Classify(self.catalog, v, self.recorder)
+
+        self._section(
+            "<h2>Case vignettes</h2>",
+            lambda: handout.spot_signs(self.catalog, self.challenge, self.seed),
+            lambda: self.review.spot_signs(),
+            exercises,
+        )
 
     def respond(self) -> None:
-        if self.mode == "handout":
-            return self._show(handout.respond(self.catalog, self.challenge))
-        if self.mode == "review":
-            return self._show(self.review.respond())
-        self._show("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>")
-        display(Respond(self.catalog, self.challenge, self.recorder, self.difficulty))
-        return None
+        self._section(
+            "<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>",
+            lambda: handout.respond(self.catalog, self.challenge),
+            lambda: self.review.respond(),
+            lambda: [Respond(self.catalog, self.challenge, self.recorder, self.difficulty)],
+        )
 
     def knowledge_checks(self) -> None:
-        if self.mode == "handout":
-            return self._show(handout.knowledge_checks(self.catalog, self.challenge))
-        if self.mode == "review":
-            return self._show(self.review.knowledge_checks())
-        self._show("<h2>Check your knowledge</h2>")
-        for check in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
-            display(KnowledgeCheckQuiz(check, self.recorder))
-        return None
+        self._section(
+            "<h2>Check your knowledge</h2>",
+            lambda: handout.knowledge_checks(self.catalog, self.challenge),
+            lambda: self.review.knowledge_checks(),
+            lambda: [
+                KnowledgeCheckQuiz(k, self.recorder)
+                for k in self.catalog.knowledge_checks
+                if k.challenge == self.challenge
+            ],
+        )
 
     def reflections(self) -> None:
-        if self.mode == "handout":
-            return self._show(handout.reflections(self.catalog, self.challenge))
-        if self.mode == "review":
-            return self._show(self.review.reflections())
-        self._show("<h2>Reflect on your own practice</h2>")
-        for prompt in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
-            display(Reflect(prompt, self.recorder))
-        return None
+        self._section(
+            "<h2>Reflect on your own practice</h2>",
+            lambda: handout.reflections(self.catalog, self.challenge),
+            lambda: self.review.reflections(),
+            lambda: [
+                Reflect(p, self.recorder) for p in self.catalog.reflection_prompts if p.challenge == self.challenge
+            ],
+        )
 
     def strategy_matches(self) -> None:
-        if self.mode == "handout":
-            return self._show(handout.strategy_matches(self.catalog, self.seed))
-        if self.mode == "review":
-            return self._show(self.review.strategy_matches())
-        self._show("<h2>Which strategy fits?</h2>")
-        for match in self.catalog.strategy_matches:
-            display(StrategyMatchQuiz(self.catalog, match, self.recorder, self.seed))
-        return None
+        self._section(
+            "<h2>Which strategy fits?</h2>",
+            lambda: handout.strategy_matches(self.catalog, self.seed),
+            lambda: self.review.strategy_matches(),
+            lambda: [
+                StrategyMatchQuiz(self.catalog, m, self.recorder, self.seed) for m in self.catalog.strategy_matches
+            ],
+        )
 
     def triage(self) -> None:
-        if self.mode == "handout":
-            return self._show(handout.triage(self.catalog, self.seed))
-        if self.mode == "review":
-            return self._show(self.review.triage())
-        self._show("<h2>Triage cases</h2>")
-        for case in sorted(self.catalog.triage_cases, key=lambda c: c.id):
-            display(Triage(self.catalog, case, self.recorder, self.seed))
-        return None
+        self._section(
+            "<h2>Triage cases</h2>",
+            lambda: handout.triage(self.catalog, self.seed),
+            lambda: self.review.triage(),
+            lambda: [
+                Triage(self.catalog, c, self.recorder, self.seed)
+                for c in sorted(self.catalog.triage_cases, key=lambda c: c.id)
+            ],
+        )
 
     def progress(self) -> None:
         """Interactive: what is done so far. Review: the summary table. Handout: nothing."""

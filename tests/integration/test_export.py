@@ -230,3 +230,13 @@ def test_missing_browser_is_one_clear_line(tmp_path: Path, answered_store: Path)
     assert done.returncode == 1
     lines = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "install one" in lines[0] and "Traceback" not in done.stderr
+
+
+def test_letter_paper_and_an_escaped_running_header(tmp_path: Path, chromium_path: str) -> None:
+    from clinician_workbook.export.pdf import print_pdf
+
+    pdf = print_pdf("<p>Hello</p>", paper="Letter", header="<b>Ada</b> & “Råbu”")
+    (tmp_path / "x.pdf").write_bytes(pdf)
+    page = PdfReader(tmp_path / "x.pdf").pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+    assert "<b>Ada</b> & “Råbu”" in page.extract_text()

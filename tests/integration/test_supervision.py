@@ -12,9 +12,11 @@ import nbformat
 import pytest
 
 from clinician_workbook.exercises.supervise import FeedbackForm
+from clinician_workbook.export.document import ExportRequest, export_workbook
 from clinician_workbook.handin import write_export
 from clinician_workbook.paths import bundled_notebooks_dir
 from clinician_workbook.render.review import Review
+from clinician_workbook.runner import NOTEBOOKS
 from clinician_workbook.store import ResponseStore, store_path
 from clinician_workbook.supervision import Supervision
 
@@ -35,6 +37,7 @@ def _forms(sv: Supervision, method: str, monkeypatch: pytest.MonkeyPatch) -> lis
     return [f for f in shown if isinstance(f, FeedbackForm)]
 
 
+@pytest.mark.requires_kernel
 def test_feedback_is_saved_as_supervisor_and_shown_in_review(
     trainee_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,6 +64,14 @@ def test_feedback_is_saved_as_supervisor_and_shown_in_review(
     again = _forms(Supervision(trainee_store, "Dr Ngozi Okafor"), "responses", monkeypatch)[0]
     assert again.comment.value.startswith("Warm and tentative") and again.ratings[criterion].value == "3"
     sv.close()
+    # and in the trainee's exported review document
+    request = ExportRequest(
+        "Ada Test", trainee_store.parent, (challenge, "when-concerning"), ("html",), trainee_store.parent.parent / "out"
+    )
+    documents = {p.name: p.read_text(encoding="utf-8") for p in export_workbook(request)}
+    page = next(text for name, text in documents.items() if name.startswith(NOTEBOOKS[challenge]))
+    assert "Dr Ngozi Okafor" in page and "Name the shift earlier, in the first minute." in page
+    assert "go through the confidentiality limits together" in documents["05-when-concerning.html"]
 
 
 def test_private_reflections_are_not_shown(trainee_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -125,3 +125,15 @@ def test_self_harm_items_carry_help_seeking(catalog: Catalog) -> None:
     assert len(flagged) >= 3
     for item in flagged:
         assert item.help_seeking and item.content_notes, item.id
+
+
+def test_content_stats_table(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("content", "stats")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:7]}
+    # per practice challenge: one vignette and three statements at each difficulty
+    for challenge in ("emotional-overwhelm", "resistance-avoidance", "feeling-stuck"):
+        assert rows[challenge][:6] == ["1", "1", "1", "3", "3", "3"], rows[challenge]
+    assert rows["when-concerning"][-3:] == ["4", "4", "4"]  # triage: clear, subtle, look-alike
+    assert "strategy matches: 8" in result.out

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import BrowserNotFoundError, ExportError
 
 ENV_VAR = "WORKBOOK_CHROMIUM"
-RECYCLE_AFTER = 100  # documents printed on one page before it is replaced
+RECYCLE_AFTER = 40  # documents printed on one page before it is replaced (keeps memory flat)
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Quiet, offline Chromium: no background networking, sync, component updates or QUIC.
 ARGS = [

@@ -1,7 +1,8 @@
 """``workbook export``: a trainee's reviewed workbook as HTML and PDF, per challenge and combined.
 
 Each challenge notebook runs in review mode (answers come from the store, never from widget
-state); the executed notebooks are turned into HTML by the workbook exporter and printed to PDF
+state), in-process like the batch (a test checks the result equals plain papermill's); the
+executed notebooks are turned into HTML by the workbook exporter and printed to PDF
 by one reused Chromium. Files land under ``OUT/<trainee-file-name>/``, each written atomically.
 """
 
@@ -19,7 +20,7 @@ from ..content import load_bundled
 from ..curriculum import page_title
 from ..errors import UsageError
 from ..files import write_atomic
-from ..runner import NOTEBOOKS, notebook_for, run_papermill
+from ..runner import NOTEBOOKS, InProcessRunner, notebook_for
 from ..store import ResponseStore, safe_filename, store_path
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
@@ -92,10 +93,11 @@ def export_workbook(request: ExportRequest) -> list[Path]:
         pass  # opens and checks the store (schema, owner) before any work starts
     folder = request.out / safe_filename(request.trainee)
     exporter = WorkbookHTMLExporter()
+    runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook
     written: list[Path] = []
     executed = []
     for challenge in request.challenges:
-        nb = run_papermill(
+        nb = runner.run(
             notebook_for(challenge),
             {
                 "trainee": request.trainee,

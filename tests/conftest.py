@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from clinician_workbook.cli import main
+from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.paths import bundled_content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -21,6 +22,12 @@ class Result:
     code: int
     out: str
     err: str
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The bundled course, loaded once."""
+    return load_bundled()
 
 
 @pytest.fixture

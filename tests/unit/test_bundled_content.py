@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import DIFFICULTIES, Reviewed
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_bundled()
 
 
 def test_validate_summary(run_cli) -> None:  # type: ignore[no-untyped-def]

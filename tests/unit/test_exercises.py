@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content import Catalog
 from clinician_workbook.exercises import (
     Classify,
     KnowledgeCheckQuiz,
@@ -19,11 +19,6 @@ from clinician_workbook.exercises import (
 )
 from clinician_workbook.session import StoreRecorder
 from clinician_workbook.store import ResponseStore
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_bundled()
 
 
 @pytest.fixture

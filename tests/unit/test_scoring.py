@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content import Catalog
 from clinician_workbook.scoring import (
     next_difficulty,
     score_classify,
@@ -15,11 +15,6 @@ from clinician_workbook.scoring import (
     sign_options,
     triage_options,
 )
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_bundled()
 
 
 def test_spot_signs_perfect_and_empty(catalog: Catalog) -> None:

@@ -28,7 +28,6 @@ from .content import load_bundled
 from .content.loader import content_files
 from .curriculum import page_title
 from .errors import UsageError, WorkbookError
-from .files import write_atomic
 from .paths import bundled_content_dir
 from .progress import Progress
 from .roster import Trainee
@@ -206,17 +205,12 @@ def render_item(item: Item) -> Result:
     """Make one item's documents. Never raises: a failure is a Result with a one-line reason."""
     started = time.monotonic()
     try:
-        from .export.pdf import print_pdf
+        from .export.document import write_documents
 
         runner, exporter = _worker()
         nb = runner.run(notebook_for(item.challenge), item.parameters)
         title = f"{item.parameters['trainee']}: {page_title(load_bundled(), item.challenge)} ({item.mode})"
-        document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
-        for fmt, path in zip(item.formats, item.outputs, strict=True):
-            if fmt == "html":
-                write_atomic(Path(path), document)
-            else:
-                write_atomic(Path(path), print_pdf(document, paper=item.paper, header=title))
+        write_documents(exporter, nb, [Path(p) for p in item.outputs], item.paper, title)
     except Exception as err:  # a batch must finish: report the item, keep going
         reason = str(err).splitlines()[0] if str(err) else ""
         if not isinstance(err, WorkbookError):

@@ -118,12 +118,16 @@ def _title(challenge: str, trainee: str) -> str:
     return f"{trainee}: {page_title(load_bundled(), challenge)} (review)"
 
 
-def _write(exporter: WorkbookHTMLExporter, nb: Any, stem: Path, request: ExportRequest, title: str) -> list[Path]:
+def write_documents(
+    exporter: WorkbookHTMLExporter, nb: Any, paths: Sequence[Path], paper: Paper, title: str
+) -> list[Path]:
+    """The executed notebook as HTML, then to each path by its suffix (.html, or .pdf printed from it)."""
     document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
-    paths = []
-    if "html" in request.formats:
-        paths.append(write_atomic(stem.with_suffix(".html"), document))
-    if "pdf" in request.formats:
-        pdf = print_pdf(document, paper=request.paper, header=title)
-        paths.append(write_atomic(stem.with_suffix(".pdf"), pdf))
-    return paths
+    for path in paths:
+        write_atomic(path, document if path.suffix == ".html" else print_pdf(document, paper=paper, header=title))
+    return list(paths)
+
+
+def _write(exporter: WorkbookHTMLExporter, nb: Any, stem: Path, request: ExportRequest, title: str) -> list[Path]:
+    paths = [stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in request.formats]
+    return write_documents(exporter, nb, paths, request.paper, title)

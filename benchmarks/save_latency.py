@@ -1,8 +1,10 @@
 """Answer -> acknowledged save latency of the response store.
 
 What a trainee waits for between clicking "Submit" and seeing "Saved": one ``ResponseStore.save``
-on a fresh store, i.e. a ``BEGIN IMMEDIATE`` transaction committed with ``synchronous=FULL`` (an
-fsync of the WAL). The budget is p95 < 20 ms, so saving stays invisible next to widget rendering.
+on a fresh store, i.e. a ``BEGIN IMMEDIATE`` transaction committed in rollback-journal mode
+(``journal_mode=DELETE``, ``synchronous=EXTRA``): the ``-journal`` written and fsynced, the
+``.sqlite`` file written and fsynced, the journal deleted and the folder fsynced. The budget is
+p95 < 20 ms, so saving stays invisible next to widget rendering.
 
 Run: ``.venv/bin/python benchmarks/save_latency.py [--saves N] [--dir FOLDER]``. The store goes in a
 temporary folder under ``--dir`` (default: the system temp folder). Put it on the disk trainees
@@ -50,7 +52,7 @@ def measure(folder: Path, saves: int) -> list[float]:
     answers = [realistic_answer(rng, i) for i in range(saves)]
     latencies: list[float] = []
     with ResponseStore.open(folder, "benchmark-trainee") as store:
-        store.save("warm-up", "respond", "w", answers[0])  # first-save costs (page cache, WAL) apart
+        store.save("warm-up", "respond", "w", answers[0])  # first-save costs (page cache, file growth) apart
         for i, answer in enumerate(answers):
             start = time.perf_counter()
             store.save("resistance-avoidance", "respond", f"rv-{i % 12}", answer)

@@ -32,7 +32,7 @@ from .paths import bundled_content_dir
 from .progress import Progress
 from .roster import Trainee
 from .runner import NOTEBOOKS, notebook_for
-from .store import ResponseStore, safe_filename, store_path
+from .store import read_store, safe_filename, store_path
 
 if TYPE_CHECKING:
     from .export.pdf import Paper
@@ -113,8 +113,7 @@ def store_state(path: Path, trainee: str) -> str:
     if not path.exists():
         return "missing"
     try:
-        with ResponseStore(path, trainee) as store:
-            attempts = store.attempts()
+        _, attempts = read_store(path, trainee)  # read-only: planning never locks or converts a store
         newest = max((a.seq for a in attempts), default=0)
         return f"{len(attempts)}:{newest}:{attempts[-1].uid if attempts else ''}"
     except WorkbookError as err:

@@ -4,10 +4,26 @@ Deliberate practice repeats exercises, so nothing is ever overwritten: each answ
 row and the most recent one is "current" (``latest``). The contract the rest of the package
 relies on:
 
-- ``save`` returns only after its transaction has committed to disk (WAL, ``synchronous=FULL``),
-  so an answer the widget has acknowledged survives the kernel being killed.
+- ``save`` returns only after its transaction has committed to the ``.sqlite`` file itself and
+  been fsynced (rollback journal: ``journal_mode=DELETE``, ``synchronous=EXTRA``). So an answer the
+  widget has acknowledged survives the kernel being killed (SIGKILL included) or a power cut,
+  and the ``.sqlite`` file alone holds every acknowledged answer: copying just that file, as a
+  supervisor does, copies all of them. (Earlier versions used WAL mode, where commits stay in
+  ``-wal`` until a checkpoint and a copy of the ``.sqlite`` alone could even be empty.)
+- A store an earlier version left in WAL mode is converted when opened. SQLite can only leave WAL
+  mode when no other connection has the file open, so while an older kernel still has it open
+  (or puts it back into WAL mode) the store stays in WAL mode and every commit is followed by
+  ``PRAGMA wal_checkpoint(FULL)`` before ``save`` returns, which copies it into the ``.sqlite``
+  file; the conversion is retried after each save. A checkpoint held up for longer than the busy
+  timeout by an older kernel's open read leaves that save in ``-wal`` only (still durable) until
+  the next save's checkpoint.
 - Several kernels (processes) and several threads may write the same store at once; each save
   is one ``BEGIN IMMEDIATE`` transaction, serialised by SQLite's lock and a per-store mutex.
+- Tools that only look at a store (the cohort report, batch keys, export checks) use
+  ``read_store``: a read-only connection that takes no write lock and creates or changes no file.
+- A ``-journal`` file left beside a store means a save was cut off mid-commit (the kernel died in
+  it): the next ``ResponseStore`` to open the store rolls it back, and until then ``read_store``
+  refuses the store and a copy of the ``.sqlite`` alone may hold part of that unfinished save.
 - Files and folders are created owner-only (0600 / 0700) before anything is written to them:
   trainees' reflections are clinical training material.
 - Trainee ids become file names through ``safe_filename``, which never lets an id escape the
@@ -24,6 +40,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import threading
 import unicodedata
 import uuid
@@ -42,7 +59,9 @@ __all__ = [
     "Attempt",
     "ResponseStore",
     "Role",
+    "read_store",
     "safe_filename",
+    "store_owner",
     "store_path",
 ]
 
@@ -53,6 +72,13 @@ ROLES: tuple[Role, ...] = ("trainee", "supervisor")
 
 _MAX_SLUG = 64
 _BUSY_TIMEOUT_MS = 10_000
+# EXTRA rather than FULL: in rollback-journal mode the commit point is the journal's deletion, and
+# only EXTRA fsyncs the folder after it; with FULL a power cut just after save() returned could
+# bring the journal back and roll the acknowledged answer back.
+_SYNCHRONOUS = "EXTRA"
+# read_store of a store an older version left in WAL mode reads the file as immutable (see there);
+# a writer changing it meanwhile makes that read void, and it is tried again this often.
+_READ_TRIES = 3
 _UNSAFE = re.compile(r"[^a-z0-9_-]")
 # A clean id that already looks like "<slug>-<8 hex>" is hashed too: otherwise the id
 # "bob-1a2b3c4d" could take the file that "Bob" hashes to, and two trainees would share it.
@@ -183,19 +209,15 @@ class ResponseStore:
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         _make_private_dir(self.path.parent)
-        created = self._create_private_file()
+        self._create_private_file()
         try:
             self._conn = self._connect()
-            self._check_schema()  # the first write: -wal and -shm exist from here on
+            # The first write. The -journal SQLite creates for each commit (and the -wal/-shm of a
+            # store still in WAL mode) gets the database file's mode, so it is owner-only too.
+            self._check_schema()
         except BaseException:
             self.close()
             raise
-        if created:
-            # SQLite already gives -wal/-shm the database file's mode; this is a safeguard for
-            # builds that do not. Only for a file we created: an existing store's modes are kept.
-            for extra in ("-wal", "-shm"):
-                with contextlib.suppress(OSError):
-                    os.chmod(f"{self.path}{extra}", 0o600)
 
     @classmethod
     def open(cls, responses: str | Path, trainee: str) -> ResponseStore:
@@ -232,10 +254,8 @@ class ResponseStore:
             raise StoreError(f"{self.path}: cannot open the response store: {err}") from err
         try:
             conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(f"{self.path}: cannot switch the store to WAL mode (got {mode!r})")
-            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA synchronous={_SYNCHRONOUS}")  # before _leave_wal: its checkpoint is synced too
+            _leave_wal(conn)  # the first read: a file that is not a database fails here
         except sqlite3.Error as err:
             conn.close()
             if "not a database" in str(err):
@@ -263,13 +283,7 @@ class ResponseStore:
             if "meta" not in tables:
                 raise StoreError(f"{self.path}: not a clinician-workbook response store (no meta table)")
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        found = meta.get("schema_version")
-        if found != SCHEMA_VERSION:
-            raise StoreVersionError(str(self.path), found or "missing", SCHEMA_VERSION)
-        if meta.get("trainee") != self.trainee:
-            raise StoreError(
-                f"{self.path}: this store belongs to trainee {meta.get('trainee')!r}, not {self.trainee!r}"
-            )
+        _check_meta(self.path, meta, self.trainee)
 
     # -- transactions ----------------------------------------------------------------------
 
@@ -289,6 +303,7 @@ class ResponseStore:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                     raise
+                _settle(conn)
             except sqlite3.OperationalError as err:
                 raise StoreError(self._describe(err, doing)) from err
             except sqlite3.Error as err:
@@ -409,7 +424,7 @@ class ResponseStore:
         used = {name: value for name, value in filters.items() if value is not None}
         where = " AND ".join(f"{name} = ?" for name in used)
         sql = f"SELECT {_COLUMNS} FROM attempts {'WHERE ' + where if where else ''} ORDER BY seq"
-        return [self._attempt(row) for row in self._query(sql, used.values())]
+        return [_decode_attempt(self.path, row) for row in self._query(sql, used.values())]
 
     def latest(
         self,
@@ -432,30 +447,15 @@ class ResponseStore:
         """How many attempts the store holds."""
         return int(self._query("SELECT COUNT(*) FROM attempts")[0][0])
 
-    def _attempt(self, row: tuple[Any, ...]) -> Attempt:
-        seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared = row
-        try:
-            decoded = json.loads(answer)
-        except ValueError as err:
-            raise StoreError(f"{self.path}: attempt {uid} has a damaged answer: {err}") from err
-        return Attempt(
-            uid=uid,
-            trainee=trainee,
-            time=time,
-            challenge=challenge,
-            exercise=exercise,
-            item=item,
-            answer=decoded,
-            role=role,
-            author=author,
-            shared=bool(shared),
-            seq=seq,
-        )
-
     # -- lifetime --------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (idempotent). The last close checkpoints and removes the WAL."""
+        """Close the connection (idempotent).
+
+        Nothing is waiting to be written: every save is already in the ``.sqlite`` file when it
+        returns, so a kernel that exits (or is killed) without closing loses nothing. For a store
+        still in WAL mode (see the module docstring) the last connection to close removes ``-wal``.
+        """
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -478,19 +478,160 @@ class ResponseStore:
 
 
 def store_owner(path: Path) -> str:
-    """The trainee a store file belongs to, read without changing the file.
+    """The trainee a store file belongs to, read like ``read_store`` (nothing is created or changed).
 
-    For tools that meet a store without knowing whose it is (a supervisor's folder, the
-    cohort report). Anything that is not a readable response store raises ``StoreError``.
+    For tools that meet a store without knowing whose it is (a supervisor's folder).
     """
-    if not Path(path).is_file():
-        raise StoreError(f"{path}: no such response store")
+    return read_store(path)[0]
+
+
+def read_store(path: Path, trainee: str | None = None) -> tuple[str, list[Attempt]]:
+    """A store's owner and every attempt in it, oldest first (seq order), read without writing.
+
+    For tools that only look: the connection is read-only (``mode=ro``), takes no write lock (a
+    kernel saving at the same moment is not held up beyond the few milliseconds of the read) and
+    creates or changes no file, so it also works on a copy in a read-only folder. With
+    ``trainee``, a store belonging to someone else is refused, as ``ResponseStore`` refuses it.
+    Anything that is not a readable response store raises ``StoreError`` (one line, naming the file).
+
+    A store an older version left in WAL mode and closed (no ``-wal`` beside it) is read as
+    immutable: a plain read-only connection would create ``-wal`` and ``-shm`` beside it. Such a
+    read takes no lock, so it is repeated if the file changed while it ran.
+    """
+    path = Path(path)
+    for _ in range(_READ_TRIES):
+        before = _file_state(path)
+        immutable = _closed_wal_store(path)
+        try:
+            found = _read(path, trainee, immutable=immutable, empty=before[1] == 0)
+        except StoreError:
+            if immutable and _file_state(path) != before:
+                continue  # a half-changed file read without a lock: the error may be that
+            raise
+        if not immutable or _file_state(path) == before:
+            return found
+    raise StoreError(f"{path}: the response store kept changing while it was being read; try again")
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
     try:
-        with contextlib.closing(sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)) as conn:
-            rows = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        st = path.stat()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such response store") from None
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the response store: {err.strerror}") from err
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"{path}: not a response store (not a file)")
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _closed_wal_store(path: Path) -> bool:
+    """Whether the file is an SQLite database in WAL mode with no ``-wal`` beside it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False  # the read-only connection reports why
+    # Bytes 18 and 19 of the header are the write and read format versions: 2 means WAL.
+    return header[:16] == b"SQLite format 3\x00" and 2 in header[18:20] and not Path(f"{path}-wal").exists()
+
+
+def _read(path: Path, trainee: str | None, *, immutable: bool, empty: bool) -> tuple[str, list[Attempt]]:
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+    try:
+        # isolation_level=None and an explicit BEGIN: the owner and the attempts come from one
+        # snapshot, under a shared (read) lock only.
+        conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as err:
-        raise StoreError(f"{path}: not a clinician-workbook response store ({err})") from err
-    owner = rows.get("trainee")
-    if not owner or rows.get("schema_version") != SCHEMA_VERSION:
-        raise StoreError(f"{path}: not a clinician-workbook response store (schema {rows.get('schema_version')!r})")
-    return str(owner)
+        raise StoreError(_read_error(path, err)) from err
+    with contextlib.closing(conn):
+        try:
+            conn.execute("BEGIN")
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "meta" not in tables:
+                why = "empty file" if empty else "no meta table"
+                raise StoreError(f"{path}: not a clinician-workbook response store ({why})")
+            owner = _check_meta(path, dict(conn.execute("SELECT key, value FROM meta").fetchall()), trainee)
+            rows = conn.execute(f"SELECT {_COLUMNS} FROM attempts ORDER BY seq").fetchall()
+            conn.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise StoreError(_read_error(path, err)) from err
+    return owner, [_decode_attempt(path, row) for row in rows]
+
+
+def _read_error(path: Path, err: sqlite3.Error) -> str:
+    code = getattr(err, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_READONLY_ROLLBACK:
+        return (
+            f"{path}: a save into this store was cut off (a -journal file is beside it); "
+            "open it once with clinician-workbook, not read-only, to roll that save back"
+        )
+    if code is not None and code & 0xFF == sqlite3.SQLITE_NOTADB:
+        return f"{path}: not a response store (not an SQLite database)"
+    if code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        seconds = _BUSY_TIMEOUT_MS // 1000
+        return f"{path}: cannot read: the store stayed locked by another program for more than {seconds} s"
+    return f"{path}: cannot read the response store: {err}"
+
+
+def _check_meta(path: Path, meta: dict[Any, Any], trainee: str | None) -> str:
+    """The store's owner, once its meta table shows the schema this release reads (and ``trainee``)."""
+    found = meta.get("schema_version")
+    if found != SCHEMA_VERSION:
+        raise StoreVersionError(str(path), found or "missing", SCHEMA_VERSION)
+    owner = meta.get("trainee")
+    if trainee is not None and owner != trainee:
+        raise StoreError(f"{path}: this store belongs to trainee {owner!r}, not {trainee!r}")
+    if not owner or not isinstance(owner, str):
+        raise StoreError(f"{path}: not a clinician-workbook response store (no owner in its meta table)")
+    return owner
+
+
+def _decode_attempt(path: Path, row: tuple[Any, ...]) -> Attempt:
+    """One ``attempts`` row (``_COLUMNS`` order) as an Attempt; shared by the store and ``read_store``."""
+    seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared = row
+    try:
+        decoded = json.loads(answer)
+    except (TypeError, ValueError) as err:  # TypeError: not text at all (a hand-edited row)
+        raise StoreError(f"{path}: attempt {uid} has a damaged answer: {err}") from err
+    return Attempt(
+        uid=uid,
+        trainee=trainee,
+        time=time,
+        challenge=challenge,
+        exercise=exercise,
+        item=item,
+        answer=decoded,
+        role=role,
+        author=author,
+        shared=bool(shared),
+        seq=seq,
+    )
+
+
+def _leave_wal(conn: sqlite3.Connection) -> bool:
+    """Put the store in rollback-journal mode; False while another connection keeps it in WAL mode.
+
+    Leaving WAL mode checkpoints ``-wal`` into the ``.sqlite`` file and deletes it. SQLite refuses
+    (at once, without waiting for the busy timeout) when any other connection has the file open.
+    """
+    try:
+        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError as err:
+        if getattr(err, "sqlite_errorcode", 0) & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise
+        return False
+    return str(mode).lower() == "delete"
+
+
+def _settle(conn: sqlite3.Connection) -> None:
+    """After a COMMIT: make sure the ``.sqlite`` file alone holds it (see the module docstring)."""
+    # Rollback-journal mode, the normal case: the commit already wrote the .sqlite file. A store
+    # still in WAL mode (an older kernel has it open, or has put it back into WAL mode) keeps the
+    # commit in -wal: try to leave WAL mode again, else copy -wal into the file.
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+        return
+    if not _leave_wal(conn):
+        # FULL waits (busy handler) for other writers and for readers of older snapshots; the
+        # busy flag it returns is not an error: the commit is durable in -wal regardless.
+        conn.execute("PRAGMA wal_checkpoint(FULL)").fetchall()

@@ -1,4 +1,5 @@
-"""The store's promises under real processes: two kernels lose nothing; SIGKILL loses nothing acknowledged.
+"""The store's promises under real processes: two kernels lose nothing; SIGKILL loses nothing acknowledged;
+the ``.sqlite`` file alone (what a supervisor copies) holds every acknowledged save.
 
 Writers are separate Python processes running a small script, as two Jupyter kernels would be:
 threads in one process would share the store's mutex and prove much less.
@@ -8,7 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 import random
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.errors import StoreError
+from clinician_workbook.store import ResponseStore, read_store
 
 TRAINEE = "alice"
 
@@ -55,6 +60,76 @@ while True:
 """
 
 
+# argv: responses, done-file. Saves exactly 50 answers, printing each uid once save() has returned,
+# then says it is done and idles with the store still open, as a kernel does until it is killed.
+FIFTY_THEN_IDLE = """
+import sys, time
+from pathlib import Path
+from clinician_workbook.store import ResponseStore
+
+store = ResponseStore.open(sys.argv[1], "alice")
+for i in range(50):
+    attempt = store.save("c", "respond", f"item-{i % 5}", {"text": "z" * 400, "i": i})
+    print(attempt.uid, flush=True)
+Path(sys.argv[2]).touch()
+time.sleep(600)
+"""
+
+# argv: store file. A store as clinician-workbook left it before it stopped using WAL mode: WAL, one
+# answer, and an exit without close (os._exit), so the answer and even the tables are only in -wal.
+OLD_VERSION_KERNEL = """
+import os, sqlite3, sys
+from clinician_workbook.store import _COLUMNS, _SCHEMA
+
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("PRAGMA synchronous=FULL")
+conn.executescript(_SCHEMA)
+conn.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("trainee", "alice")])
+conn.execute(
+    f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, 'alice', ?, 'c', 'e', 'i', ?, 'trainee', NULL, 0)",
+    ("0" * 32, "2024-01-01T00:00:00.000000+00:00", '{"text": "saved by the old version"}'),
+)
+print("0" * 32, flush=True)
+os._exit(0)
+"""
+
+# argv: store file. This version: one save, then an exit without close() or interpreter shutdown.
+SAVE_ONCE_NO_CLOSE = """
+import os, sys
+from pathlib import Path
+from clinician_workbook.store import ResponseStore
+
+store = ResponseStore(Path(sys.argv[1]), "alice")
+print(store.save("c", "e", "i", {"text": "saved by this version"}).uid, flush=True)
+os._exit(0)
+"""
+
+# argv: store file. Cut off mid-commit: a transaction big enough to spill into the .sqlite file
+# before COMMIT, then SIGKILL, leaving a hot -journal beside the store.
+KILLED_MID_COMMIT = """
+import os, signal, sqlite3, sys
+
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA cache_size=1")
+conn.execute("BEGIN IMMEDIATE")
+for n in range(500):
+    conn.execute("INSERT INTO meta VALUES (?, ?)", (f"filler-{n}", "f" * 500))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def run_script(script: str, *args: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout.decode("ascii").split()
+
+
+def integrity(path: Path) -> list[tuple[str]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("PRAGMA integrity_check").fetchall()
+
+
 def wait_for(condition: str, check: Callable[[], bool], timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while not check():
@@ -75,7 +150,7 @@ def wait_for(condition: str, check: Callable[[], bool], timeout: float = 15.0) -
 )
 def test_two_processes_writing_one_store_lose_nothing(tmp_path: Path, pause: float) -> None:
     responses = tmp_path / "responses"
-    ResponseStore.open(responses, TRAINEE).close()  # created (and in WAL mode) before the race
+    ResponseStore.open(responses, TRAINEE).close()  # created before the race
     go = tmp_path / "go"
     ready = [tmp_path / f"ready-{n}" for n in range(2)]
     procs = [
@@ -155,3 +230,79 @@ def test_sigkill_loses_no_acknowledged_save(tmp_path: Path) -> None:
     assert set(acknowledged) <= stored
     # At most one save per kill can have committed without its acknowledgement being printed.
     assert len(stored) - len(acknowledged) <= rounds
+
+
+def test_the_store_file_alone_holds_every_acknowledged_save_of_a_killed_kernel(tmp_path: Path) -> None:
+    responses = tmp_path / "responses"
+    done = tmp_path / "done"
+    out = tmp_path / "acks.txt"
+    with (
+        out.open("wb") as sink,
+        subprocess.Popen(
+            [sys.executable, "-c", FIFTY_THEN_IDLE, str(responses), str(done)], stdout=sink, stderr=subprocess.PIPE
+        ) as proc,
+    ):
+        try:
+            wait_for("the writer's 50 saves", lambda: done.exists() or proc.poll() is not None, timeout=60)
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        finally:
+            proc.send_signal(signal.SIGKILL)  # no close(), no checkpoint, no interpreter shutdown
+            proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    acknowledged = read_acknowledged(out)
+    assert len(acknowledged) == 50
+
+    original = responses / "alice.sqlite"
+    copy = tmp_path / "supervisor" / "alice.sqlite"
+    copy.parent.mkdir()
+    shutil.copyfile(original, copy)  # the .sqlite only: no -journal, -wal or -shm comes along
+    owner, attempts = read_store(copy, TRAINEE)
+    assert owner == TRAINEE
+    assert [a.uid for a in attempts] == acknowledged
+    assert [a.answer["i"] for a in attempts] == list(range(50))
+    assert integrity(copy) == [("ok",)]
+    assert sorted(os.listdir(responses)) == ["alice.sqlite"]  # and there was nothing else to copy
+
+
+def test_an_old_wal_store_is_converted_on_open_and_its_file_alone_then_holds_everything(tmp_path: Path) -> None:
+    path = tmp_path / "responses" / "alice.sqlite"
+    path.parent.mkdir()
+    copy = tmp_path / "supervisor" / "alice.sqlite"
+    copy.parent.mkdir()
+    [old_uid] = run_script(OLD_VERSION_KERNEL, str(path))
+    assert Path(f"{path}-wal").exists()
+    shutil.copyfile(path, copy)
+    with pytest.raises(StoreError, match="no meta table"):  # the problem: the .sqlite alone held nothing
+        read_store(copy)
+
+    [new_uid] = run_script(SAVE_ONCE_NO_CLOSE, str(path))
+    assert sorted(os.listdir(path.parent)) == ["alice.sqlite"]  # -wal checkpointed into the file, then removed
+    assert path.read_bytes()[18:20] == b"\x01\x01"  # rollback-journal mode from now on
+    shutil.copyfile(path, copy)
+    _, attempts = read_store(copy, TRAINEE)
+    assert [(a.uid, a.answer["text"]) for a in attempts] == [
+        (old_uid, "saved by the old version"),
+        (new_uid, "saved by this version"),
+    ]
+    assert integrity(copy) == [("ok",)]
+
+
+def test_a_save_cut_off_mid_commit_is_refused_by_readers_until_a_writer_rolls_it_back(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    with ResponseStore(path, TRAINEE) as store:
+        saved = store.save("c", "e", "i", {"text": "acknowledged"})
+    done = subprocess.run([sys.executable, "-c", KILLED_MID_COMMIT, str(path)], capture_output=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL, done.stderr.decode()
+    assert sorted(os.listdir(tmp_path)) == ["alice.sqlite", "alice.sqlite-journal"]
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    with pytest.raises(StoreError) as caught:
+        read_store(path, TRAINEE)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: a save into this store was cut off") and "\n" not in message
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # a reader repairs nothing
+
+    ResponseStore(path, TRAINEE).close()  # a writer rolls the unfinished save back
+    assert sorted(os.listdir(tmp_path)) == ["alice.sqlite"]
+    assert read_store(path, TRAINEE)[1] == [saved]
+    assert integrity(path) == [("ok",)]

@@ -9,15 +9,16 @@ import re
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from clinician_workbook import store as store_module
 from clinician_workbook.errors import StoreError, StoreVersionError, WorkbookError
-from clinician_workbook.store import Attempt, ResponseStore, safe_filename, store_path
+from clinician_workbook.store import Attempt, ResponseStore, read_store, safe_filename, store_owner, store_path
 
 TRICKY_IDS = [
     "../x",
@@ -65,6 +66,23 @@ def raw(path: Path) -> contextlib.closing[sqlite3.Connection]:
     return contextlib.closing(sqlite3.connect(path, isolation_level=None))
 
 
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def make_wal_store(path: Path, trainee: str = "alice") -> sqlite3.Connection:
+    """A store as an older clinician-workbook left it: WAL mode, one answer; the connection stays open."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(store_module._SCHEMA)
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("trainee", trainee)])
+    conn.execute(
+        f"INSERT INTO attempts ({store_module._COLUMNS}) VALUES (NULL, ?, ?, ?, 'c', 'e', 'i', ?, 'trainee', NULL, 0)",
+        ("0" * 32, trainee, "2024-01-01T00:00:00.000000+00:00", '{"text": "old"}'),
+    )
+    return conn
+
+
 # -- files are private --------------------------------------------------------------------------
 
 
@@ -74,11 +92,25 @@ def test_files_and_folder_are_owner_only_even_with_an_open_umask(tmp_path: Path)
         opened.save("c", "e", "i", {"text": "private"})
         assert mode(folder) == 0o700
         assert mode(opened.path) == 0o600
-        wal = Path(f"{opened.path}-wal")
-        assert wal.exists()  # WAL mode, and the connection is still open
-        assert mode(wal) == 0o600
-        shm = Path(f"{opened.path}-shm")
-        assert mode(shm) == 0o600
+        # The rollback journal exists only during a commit: catch one mid-transaction.
+        with raw(opened.path) as other:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("INSERT INTO meta VALUES ('probe', 'x')")
+            journal = Path(f"{opened.path}-journal")
+            assert journal.exists()
+            assert mode(journal) == 0o600
+            other.execute("ROLLBACK")
+
+
+def test_a_save_leaves_nothing_beside_the_store_file(tmp_path: Path) -> None:
+    # Rollback-journal mode: the commit is in the .sqlite file, with the store still open.
+    folder = tmp_path / "responses"
+    with ResponseStore.open(folder, "alice") as opened:
+        opened.save("c", "e", "i", {"text": "whole"})
+        assert listing(folder) == ["alice.sqlite"]
+        with raw(opened.path) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert opened.path.read_bytes()[18:20] == b"\x01\x01"  # the header says: not WAL
 
 
 def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:
@@ -355,3 +387,184 @@ def test_import_refuses_another_trainees_attempt(store: ResponseStore) -> None:
             ]
         )
     assert store.count() == 0  # all or nothing
+
+
+# -- stores an older version left in WAL mode ---------------------------------------------------
+
+
+def test_a_wal_store_is_converted_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    make_wal_store(path).close()
+    with ResponseStore(path, "alice") as opened:
+        assert listing(tmp_path) == ["alice.sqlite"]  # -wal checkpointed into the file and removed
+        saved = opened.save("c", "e", "i", {"text": "new"})
+        assert listing(tmp_path) == ["alice.sqlite"]
+    assert path.read_bytes()[18:20] == b"\x01\x01"
+    assert [a.uid for a in read_store(path, "alice")[1]] == ["0" * 32, saved.uid]
+
+
+def test_while_an_old_kernel_holds_it_in_wal_mode_every_save_is_still_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    copy = tmp_path / "copy" / "alice.sqlite"
+    copy.parent.mkdir()
+    old_kernel = make_wal_store(path)
+    try:
+        with ResponseStore(path, "alice") as opened:
+            first = opened.save("c", "e", "i", {"text": "one"})  # cannot leave WAL mode: checkpointed
+            assert Path(f"{path}-wal").exists()
+            # The old kernel saves too (into -wal only); the next save's checkpoint carries it along.
+            old_kernel.execute('UPDATE attempts SET answer = \'{"text": "old, edited"}\' WHERE seq = 1')
+            second = opened.save("c", "e", "i", {"text": "two"})
+            copy.write_bytes(path.read_bytes())  # the .sqlite alone, as a supervisor copies it
+            _, attempts = read_store(copy, "alice")
+            assert [a.uid for a in attempts] == ["0" * 32, first.uid, second.uid]
+            assert attempts[0].answer == {"text": "old, edited"}
+            old_kernel.close()
+            third = opened.save("c", "e", "i", {"text": "three"})  # now alone: leaves WAL mode
+            assert listing(tmp_path) == ["alice.sqlite", "copy"]
+            assert path.read_bytes()[18:20] == b"\x01\x01"
+            assert [a.uid for a in opened.attempts()][-1] == third.uid
+    finally:
+        old_kernel.close()
+
+
+def test_an_old_kernel_putting_the_store_back_into_wal_mode_loses_nothing_from_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "alice.sqlite"
+    with ResponseStore(path, "alice") as opened, raw(path) as old_kernel:
+        old_kernel.execute("PRAGMA journal_mode=WAL")  # what an older version does on open
+        saved = opened.save("c", "e", "i", {"text": "after the switch"})
+        copy = tmp_path / "copy.sqlite"
+        copy.write_bytes(path.read_bytes())
+        assert [a.uid for a in read_store(copy, "alice")[1]] == [saved.uid]
+
+
+# -- read_store: read-only readers ---------------------------------------------------------------
+
+
+def test_read_store_gives_the_owner_and_every_attempt_oldest_first(store: ResponseStore) -> None:
+    saved = [store.save("c", "e", f"i{n}", {"n": n}) for n in range(3)]
+    feedback = store.save("c", "e", "i0", {"text": "good"}, role="supervisor", author="Dr B")
+    owner, attempts = read_store(store.path)
+    assert owner == "alice"
+    assert attempts == [*saved, feedback] == store.attempts()
+    assert read_store(store.path, "alice") == (owner, attempts)
+    assert store_owner(store.path) == "alice"
+
+
+def state(folder: Path) -> dict[str, tuple[int, int, bytes]]:
+    return {p.name: (p.stat().st_mtime_ns, p.stat().st_size, p.read_bytes()) for p in folder.iterdir()}
+
+
+def test_read_store_creates_and_changes_nothing_even_in_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "copies"
+    with ResponseStore.open(folder, "alice") as opened:
+        opened.save("c", "e", "i", {"text": "mine"})
+    path = folder / "alice.sqlite"
+    os.chmod(path, 0o400)
+    os.chmod(folder, 0o500)
+    try:
+        before = state(folder)
+        assert len(read_store(path, "alice")[1]) == 1
+        assert store_owner(path) == "alice"
+        assert state(folder) == before  # no -journal, -wal or -shm, and the file untouched
+    finally:
+        os.chmod(folder, 0o700)
+
+
+def test_read_store_of_a_closed_wal_store_creates_nothing(tmp_path: Path) -> None:
+    # A plain read-only connection would leave -wal and -shm beside an old WAL-mode store.
+    path = tmp_path / "alice.sqlite"
+    make_wal_store(path).close()
+    before = state(tmp_path)
+    assert [a.uid for a in read_store(path, "alice")[1]] == ["0" * 32]
+    assert state(tmp_path) == before
+
+
+def test_read_store_reads_a_wal_store_again_if_it_changed_during_the_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read as immutable, i.e. without a lock: a change meanwhile (the file's mtime moves) voids the read.
+    path = tmp_path / "alice.sqlite"
+    make_wal_store(path).close()
+    reads: list[bool] = []
+    changing = [True]  # whether the next read overlaps a change
+    unlocked_read = store_module._read
+
+    def read_while_a_writer_writes(*args: Any, **kwargs: Any) -> tuple[str, list[Attempt]]:
+        reads.append(kwargs["immutable"])
+        found = unlocked_read(*args, **kwargs)
+        if changing.pop():
+            os.utime(path, ns=(0, len(reads)))
+        return found
+
+    monkeypatch.setattr(store_module, "_read", read_while_a_writer_writes)
+    changing[:] = [False, True]
+    assert len(read_store(path)[1]) == 1
+    assert reads == [True, True]
+    changing[:] = [True] * 3
+    with pytest.raises(StoreError, match="kept changing while it was being read; try again"):
+        read_store(path)
+
+
+def test_read_store_takes_no_write_lock(store: ResponseStore) -> None:
+    kept = store.save("c", "e", "i", {"text": "committed"})
+    with raw(store.path) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # another kernel in the middle of a save
+        writer.execute("INSERT INTO meta VALUES ('probe', 'x')")
+        assert read_store(store.path, "alice")[1] == [kept]  # not blocked, and sees only what is committed
+        writer.execute("ROLLBACK")
+    read_store(store.path)
+    store.save("c", "e", "i", {"text": "next"})  # and a read leaves no lock behind
+
+
+def damaged_answer(path: Path) -> None:
+    with ResponseStore(path, "alice") as opened:
+        opened.save("c", "e", "i", {})
+    with raw(path) as conn:
+        conn.execute("UPDATE attempts SET answer = '{not json'")
+
+
+def wrong_version(path: Path) -> None:
+    ResponseStore(path, "alice").close()
+    with raw(path) as conn:
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+
+
+def empty_database(path: Path) -> None:
+    with raw(path) as conn:
+        conn.execute("PRAGMA user_version = 1")  # writes the header: a valid database with no tables
+
+
+def other_database(path: Path) -> None:
+    with raw(path) as conn:
+        conn.execute("CREATE TABLE notes (text TEXT)")
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: None, "no such response store"),
+        (lambda p: p.write_bytes(b""), "not a clinician-workbook response store (empty file)"),
+        (lambda p: p.write_bytes(bytes(range(256)) * 64), "not a response store (not an SQLite database)"),
+        (lambda p: p.mkdir(), "not a response store (not a file)"),
+        (empty_database, "not a clinician-workbook response store (no meta table)"),
+        (other_database, "not a clinician-workbook response store (no meta table)"),
+        (wrong_version, "schema version 99"),
+        (lambda p: ResponseStore(p, "bob").close(), "belongs to trainee 'bob', not 'alice'"),
+        (damaged_answer, "has a damaged answer"),
+    ],
+    ids=["missing", "empty", "garbage", "folder", "empty-db", "other-db", "version", "owner", "answer"],
+)
+def test_read_store_refuses_in_one_line_naming_the_file(
+    tmp_path: Path, make: Callable[[Path], object], words: str
+) -> None:
+    path = tmp_path / "alice.sqlite"
+    make(path)
+    before = listing(tmp_path)
+    with pytest.raises(StoreError) as caught:
+        read_store(path, "alice")
+    message = str(caught.value)
+    assert words in message
+    assert message.startswith(f"{path}: ")
+    assert "\n" not in message
+    assert listing(tmp_path) == before  # a refused file is not created, repaired or given side files

@@ -21,7 +21,7 @@ from ..curriculum import page_title
 from ..errors import UsageError
 from ..files import write_atomic
 from ..runner import NOTEBOOKS, InProcessRunner, notebook_for
-from ..store import ResponseStore, safe_filename, store_path
+from ..store import read_store, safe_filename, store_path
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
 
@@ -89,8 +89,7 @@ def export_workbook(request: ExportRequest) -> list[Path]:
     store = store_path(request.responses, request.trainee)
     if not store.exists():
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
-    with ResponseStore(store, request.trainee):
-        pass  # opens and checks the store (schema, owner) before any work starts
+    read_store(store, request.trainee)  # checks the store (schema, owner) before any work starts, writing nothing
     folder = request.out / safe_filename(request.trainee)
     exporter = WorkbookHTMLExporter()
     runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content.models import URGENCIES
 from clinician_workbook.scoring import FELT, next_difficulty, score_spot_signs, sign_options
 from clinician_workbook.store import ResponseStore, store_path
 
@@ -85,13 +86,14 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
                 {"choice": m.answer if rng.random() < 0.7 else m.options[0]},
             )
     for case in sorted(catalog.triage_cases, key=lambda c: c.id):
+        key = [list(step) for step in case.actions]
         if case.id in plan.critical_misses:
             critical = case.safety_critical[0].choice
-            urgency = critical if not critical.startswith("act-") else case.urgency
-            actions = [critical, *case.actions[1:]] if critical.startswith("act-") else list(case.actions)
-            store.save("when-concerning", "triage", case.id, {"urgency": urgency, "actions": actions})
+            urgency = critical if critical in URGENCIES else case.urgency
+            steps = key if critical in URGENCIES else [[critical], *key[1:]]
+            store.save("when-concerning", "triage", case.id, {"urgency": urgency, "steps": steps})
         elif rng.random() < plan.completeness:
-            store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "actions": list(case.actions)})
+            store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "steps": key})
 
 
 @dataclass

@@ -124,9 +124,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     report, written = write_report(Path(args.responses_dir), Path(args.out), parse_list(args.format), today=args.date)
-    for line in report.skipped:
-        print(f"skipped {line}", file=sys.stderr)
-    print(f"{len(report.trainees)} trainees, {len(report.misses)} safety-critical misses")
+    for line in report.unchecked:  # what the misses list cannot vouch for, said before the count
+        print(f"warning: {line}", file=sys.stderr)
+    print(
+        f"{len(report.trainees)} trainees, {len(report.misses)} safety-critical misses "
+        f"({len(report.corrected)} more corrected later)"
+    )
     for path in written:
         print(path)
     return 0

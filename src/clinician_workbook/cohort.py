@@ -1,6 +1,7 @@
 """Read a folder of trainee stores and hand-in files as one cohort; report what cannot be read.
 
-Stores (``*.sqlite``) are opened read-only-in-spirit (nothing is written); hand-ins (``*.json``)
+Stores (``*.sqlite``) are read through a read-only connection (``read_store``: no lock that
+would hold up a trainee's kernel, no file created or changed); hand-ins (``*.json``)
 are validated as for import. Anything else, or anything unreadable, is reported by name and
 left out, and the rest of the cohort still loads.
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from .errors import WorkbookError
 from .handin import read_handin
-from .store import Attempt, ResponseStore, store_owner
+from .store import Attempt, read_store
 
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own companions of a store
 
@@ -48,16 +49,15 @@ def read_cohort(folder: Path) -> Cohort:
             continue
         try:
             if path.suffix == ".sqlite":
-                owner = store_owner(path)
-                with ResponseStore(path, owner) as store:
-                    trainee, attempts = owner, store.attempts()
+                trainee, attempts = read_store(path)
             elif path.suffix == ".json":
                 trainee, attempts = read_handin(path)
             else:
                 skipped.append(f"{path.name}: not a response store (.sqlite) or hand-in file (.json)")
                 continue
         except WorkbookError as err:
-            skipped.append(f"{path.name}: {str(err).splitlines()[0]}")
+            why = str(err).splitlines()[0]
+            skipped.append(f"{path.name}: {why.removeprefix(f'{path}: ')}")  # the name once, not the path too
             continue
         records.setdefault(trainee, TraineeRecord(trainee)).add(path.name, attempts)
     return Cohort(sorted(records.values(), key=lambda r: r.trainee.lower()), skipped)

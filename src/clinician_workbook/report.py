@@ -9,9 +9,10 @@ offline), and a page per trainee. Reflection text never appears in the report.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from statistics import mean
@@ -21,11 +22,11 @@ from .content import Catalog, load_bundled
 from .content.models import DIFFICULTIES, TriageCase
 from .curriculum import EXERCISES, items_for, page_title
 from .errors import UsageError
-from .feedback import URGENCY_LABELS
+from .feedback import urgency_label
 from .files import write_atomic
 from .render import render
 from .render.review import FEEDBACK
-from .scoring import score_saved, score_triage
+from .scoring import TriageResult, score_saved, score_triage_answer
 from .store import Attempt
 
 FORMATS = ("html", "pdf", "csv")
@@ -41,20 +42,24 @@ CSV_COLUMNS = [
     "supervisor_rating_mean",
     "supervisor_notes",
     "safety_critical_misses",
+    "safety_critical_corrected",
 ]
 
 
 @dataclass(frozen=True)
 class Miss:
+    """A triage answer with safety-critical choices: current, or later corrected by the trainee."""
+
     trainee: str
     case: str
     case_title: str
     chosen_urgency: str
-    chosen_actions: list[str]
+    chosen_steps: list[list[str]]  # action labels, a step of several = done together
     key_urgency: str
-    key_actions: list[str]
+    key_steps: list[list[str]]
     critical: list[tuple[str, str]]  # (what was chosen, why it is safety-critical)
     time: str
+    corrected: str | None = None  # when a later answer without safety-critical choices was given
 
 
 @dataclass
@@ -70,6 +75,7 @@ class Row:
     supervisor_rating: float | None
     notes: int
     misses: int
+    corrected: int = 0
 
     @property
     def completion(self) -> float:
@@ -80,12 +86,20 @@ class Row:
 class Report:
     when: str
     trainees: list[str]
-    misses: list[Miss] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)  # in current answers
+    corrected: list[Miss] = field(default_factory=list)  # made, then corrected in a later answer
     rows: list[Row] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files left out, "file: why"
+    unchecked: list[str] = field(default_factory=list)  # everything the misses list cannot vouch for
+    checked: int = 0  # current triage answers read and scored
 
     def rows_of(self, trainee: str) -> list[Row]:
         return [r for r in self.rows if r.trainee == trainee]
+
+    @property
+    def all_clear(self) -> bool:
+        """Only then may the report say there are no misses: everything was read and checked."""
+        return not self.misses and not self.unchecked and self.checked > 0
 
 
 def _latest(attempts: Sequence[Attempt], role: str) -> dict[tuple[str, str, str], Attempt]:
@@ -96,45 +110,80 @@ def _latest(attempts: Sequence[Attempt], role: str) -> dict[tuple[str, str, str]
     return latest
 
 
-def _misses(catalog: Catalog, record: TraineeRecord, latest: dict[tuple[str, str, str], Attempt]) -> list[Miss]:
-    labels = {a.id: a.text for a in catalog.triage_actions} | {v: k for k, v in URGENCY_LABELS}
-    found = []
-    for (_, exercise, item), attempt in latest.items():
-        if exercise != "triage" or item not in catalog.items.get("triage_case", {}):
+def _miss(catalog: Catalog, trainee: str, case: TriageCase, attempt: Attempt, result: TriageResult) -> Miss:
+    labels = {a.id: a.text for a in catalog.triage_actions}
+    return Miss(
+        trainee,
+        case.id,
+        case.title,
+        urgency_label(result.urgency),
+        [[labels[a] for a in step] for step in result.chosen_steps],
+        urgency_label(case.urgency),
+        [[labels[a] for a in step] for step in case.actions],
+        [(c.label, c.why) for c in result.safety_critical],
+        attempt.time,
+    )
+
+
+@dataclass
+class _TriageCheck:
+    misses: list[Miss] = field(default_factory=list)
+    corrected: list[Miss] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    checked: int = 0
+    answered: set[str] = field(default_factory=set)
+
+
+def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[Attempt]) -> _TriageCheck:
+    """Every safety-critical choice in a trainee's triage answers: current ones, and corrected ones."""
+    found = _TriageCheck()
+    cases = {c.id: c for c in catalog.triage_cases}
+    history: dict[str, list[tuple[Attempt, TriageResult | None]]] = {}
+    for a in attempts:  # in time order: the last one is current
+        if a.role == "trainee" and a.exercise == "triage" and a.item in cases:
+            history.setdefault(a.item, []).append((a, score_triage_answer(catalog, cases[a.item], a.answer)))
+    for item, scored in history.items():
+        case = cases[item]
+        found.answered.add(item)
+        current, result = scored[-1]
+        if result is None:
+            found.unreadable.append(f"{record.trainee}: the current answer to {case.title!r} could not be read")
             continue
-        case = catalog.get("triage_case", item, TriageCase)
-        urgency = str(attempt.answer.get("urgency"))
-        actions = [str(a) for a in attempt.answer.get("actions", [])]
-        try:
-            result = score_triage(catalog, case, urgency, actions)
-        except ValueError:
-            continue
+        found.checked += 1
         if result.safety_critical:
-            found.append(
-                Miss(
-                    record.trainee,
-                    case.id,
-                    case.title,
-                    labels.get(urgency, urgency),
-                    [labels.get(a, a) for a in actions],
-                    labels[case.urgency],
-                    [labels[a] for a in case.actions],
-                    [(labels.get(c.choice, c.label), c.why) for c in result.safety_critical],
-                    attempt.time,
-                )
-            )
+            found.misses.append(_miss(catalog, record.trainee, case, current, result))
+            continue
+        earlier = [(a, r) for a, r in scored[:-1] if r is not None and r.safety_critical]
+        if earlier:
+            attempt, old = earlier[-1]
+            miss = _miss(catalog, record.trainee, case, attempt, old)
+            found.corrected.append(replace(miss, corrected=current.time))
     return found
 
 
 def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | None = None) -> Report:
     catalog = catalog or load_bundled()
     report = Report(today or date.today().isoformat(), [r.trainee for r in cohort.trainees], skipped=cohort.skipped)
+    report.unchecked += [f"left out: {line}" for line in cohort.skipped]
+    if not cohort.trainees:
+        report.unchecked.append("no answers of any trainee could be read from this folder")
+    n_cases = len(catalog.triage_cases)
     for record in cohort.trainees:
         attempts = record.ordered()
         mine = _latest(attempts, "trainee")
         notes = [a for a in attempts if a.role == "supervisor" and a.exercise == FEEDBACK]
-        misses = _misses(catalog, record, mine)
+        triage = _check_triage(catalog, record, attempts)
+        misses = triage.misses
         report.misses += misses
+        report.corrected += triage.corrected
+        report.checked += triage.checked
+        report.unchecked += triage.unreadable
+        if not attempts:
+            report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): no answers saved yet")
+        elif len(triage.answered) < n_cases:
+            report.unchecked.append(
+                f"{record.trainee}: {n_cases - len(triage.answered)} of {n_cases} triage cases not answered yet"
+            )
         for page, exercises in EXERCISES.items():
             total = done = count = 0
             scores: list[float] = []
@@ -175,9 +224,11 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
                     mean(ratings) if ratings else None,
                     len(page_notes),
                     len(misses) if page == "when-concerning" else 0,
+                    len(triage.corrected) if page == "when-concerning" else 0,
                 )
             )
     report.misses.sort(key=lambda m: (m.trainee.lower(), m.case))
+    report.corrected.sort(key=lambda m: (m.trainee.lower(), m.case))
     return report
 
 
@@ -186,8 +237,6 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
 
 def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> str:
     """Completion per trainee (rows) and page (columns), as a self-contained SVG."""
-    from html import escape
-
     cell_w, cell_h, label_w, head_h = 92, 16, 190, 34
     width = label_w + cell_w * len(pages) + 10
     height = head_h + cell_h * len(report.trainees) + 30
@@ -198,11 +247,11 @@ def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> str:
     ]
     for col, (_, short) in enumerate(pages):
         x = label_w + col * cell_w + cell_w / 2
-        parts.append(f'<text x="{x:.0f}" y="{head_h - 10}" text-anchor="middle">{escape(short)}</text>')
+        parts.append(f'<text x="{x:.0f}" y="{head_h - 10}" text-anchor="middle">{html.escape(short)}</text>')
     by_key = {(r.trainee, r.challenge): r for r in report.rows}
     for row, trainee in enumerate(report.trainees):
         y = head_h + row * cell_h
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{escape(trainee[:28])}</text>')
+        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{html.escape(trainee[:28])}</text>')
         for col, (page, _) in enumerate(pages):
             r = by_key[(trainee, page)]
             shade = int(245 - 170 * r.completion)
@@ -243,7 +292,7 @@ def render_html(report: Report, catalog: Catalog | None = None) -> str:
         course=catalog.course,
         safety=catalog.safety_notice,
     )
-    title = f"Cohort report, {report.when}"
+    title = html.escape(f"Cohort report, {report.when}")
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
         f'<style>{document_css()}</style></head><body><main class="wb-doc wb">{body}</main></body></html>'
@@ -268,6 +317,7 @@ def render_csv(report: Report) -> str:
                 "" if r.supervisor_rating is None else round(r.supervisor_rating, 2),
                 r.notes,
                 r.misses,
+                r.corrected,
             ]
         )
     return out.getvalue()

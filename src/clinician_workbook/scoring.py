@@ -8,7 +8,7 @@ deterministically against the answer key, and nothing here predicts or rates a r
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any, Literal
@@ -17,12 +17,14 @@ from .content.catalog import Catalog
 from .content.models import (
     DIFFICULTIES,
     URGENCIES,
+    URGENCY_LABELS,
     Difficulty,
     KnowledgeCheck,
     Strategy,
     StrategyMatch,
     TriageCase,
     Vignette,
+    flatten,
 )
 
 Felt = Literal["too easy", "about right", "too hard"]
@@ -159,64 +161,185 @@ def step_word(before: Difficulty, after: Difficulty) -> str:
 
 
 @dataclass(frozen=True)
-class CriticalError:
+class TriageAnswer:
+    """A saved triage answer: the urgency and the actions as steps (a step of several = together)."""
+
+    urgency: str
+    steps: list[list[str]]
+
+    @property
+    def actions(self) -> list[str]:
+        return flatten(self.steps)
+
+
+def triage_answer(answer: Mapping[str, Any]) -> TriageAnswer | None:
+    """Read a saved triage answer; None when it is not one (no usable urgency or actions).
+
+    Answers saved since ties are kept hold ``steps`` (a list of lists of action ids); older ones
+    hold ``actions``, a flat list read here as one action per step. An action given twice
+    counts once, at its first step.
+    """
+    urgency = answer.get("urgency")
+    raw = answer.get("steps")
+    if raw is None and isinstance(answer.get("actions"), list):
+        raw = [[a] for a in answer["actions"]]
+    if urgency not in URGENCIES or not isinstance(raw, list):
+        return None
+    if not all(isinstance(step, list) and all(isinstance(a, str) for a in step) for step in raw):
+        return None
+    return TriageAnswer(str(urgency), distinct_steps(raw))
+
+
+def distinct_steps(steps: Sequence[Sequence[str]], keep: Callable[[str], bool] = bool) -> list[list[str]]:
+    """``steps`` with each action once (at its first step), only those ``keep`` accepts, no empty step."""
+    seen: set[str] = set()
+    found: list[list[str]] = []
+    for step in steps:
+        fresh = [a for a in dict.fromkeys(step) if a not in seen and keep(a)]
+        seen.update(fresh)
+        if fresh:
+            found.append(fresh)
+    return found
+
+
+def steps_from_numbers(numbers: Mapping[str, int]) -> list[list[str]]:
+    """``{action: position}`` -> steps; actions given the same number form one step (a tie)."""
+    by_number: dict[int, list[str]] = {}
+    for action, number in numbers.items():
+        by_number.setdefault(number, []).append(action)
+    return [sorted(by_number[n]) for n in sorted(by_number)]
+
+
+@dataclass(frozen=True)
+class FlaggedChoice:
     choice: str
     label: str
     why: str
+    severity: Literal["safety-critical", "important"]
 
 
 @dataclass(frozen=True)
 class TriageResult:
-    urgency_correct: bool
+    urgency: str
     expected_urgency: str
-    expected_actions: list[str]
+    urgency_verdict: Literal["right", "more-than-needed", "wrong"]
+    expected_steps: list[list[str]]
+    chosen_steps: list[list[str]]  # only actions the case offers
     included: list[str]
     missing: list[str]
-    wrong: list[str]
-    order_score: float  # share of pairs of chosen correct actions in the key's order
-    safety_critical: list[CriticalError] = field(default_factory=list)
+    wrong: list[str]  # offered actions that are not right for this case
+    not_needed: list[str]  # bring the supervisor in sooner than needed: shown, never counted against
+    out_of_order: list[tuple[str, str]]  # (a, b): the key puts a before b; the trainee did not
+    order_score: float  # share of the key's precedences (between chosen actions) kept
+    safety_critical: list[FlaggedChoice] = field(default_factory=list)
+    important: list[FlaggedChoice] = field(default_factory=list)
+
+    @property
+    def urgency_correct(self) -> bool:
+        return self.urgency_verdict == "right"
+
+    @property
+    def expected_actions(self) -> list[str]:
+        return flatten(self.expected_steps)
+
+    @property
+    def together(self) -> list[list[str]]:
+        """The steps where the trainee put several actions together (ties they gave)."""
+        return [step for step in self.chosen_steps if len(step) > 1]
 
     @property
     def score(self) -> float:
-        """0..1: urgency, coverage of the key and order weigh equally; each wrong action costs 0.1."""
+        """0..1: urgency, coverage of the key and order weigh equally; each wrong action costs 0.1.
+
+        An urgency that only brings the supervisor in sooner than needed earns half the urgency
+        credit; actions that only do that cost nothing.
+        """
+        urgency = {"right": 1.0, "more-than-needed": 0.5, "wrong": 0.0}[self.urgency_verdict]
         coverage = len(self.included) / len(self.expected_actions)
-        raw = (self.urgency_correct + coverage + self.order_score) / 3 - 0.1 * len(self.wrong)
+        raw = (urgency + coverage + self.order_score) / 3 - 0.1 * len(self.wrong)
         return round(max(0.0, min(1.0, raw)), 3)
 
     @property
     def passed(self) -> bool:
-        return self.urgency_correct and not self.missing and not self.wrong and not self.safety_critical
+        """Urgency met (or exceeded by checking with the supervisor), the whole key, nothing wrong."""
+        return (
+            self.urgency_verdict != "wrong"
+            and not self.missing
+            and not self.wrong
+            and not self.safety_critical
+            and not self.important
+        )
 
 
 def triage_options(case: TriageCase, seed: int) -> list[str]:
     """The actions offered for a case: the key mixed with its distractors."""
-    return shuffled([*case.actions, *case.distractor_actions], seed, case.id)
+    return shuffled([*case.key_actions, *case.distractor_actions], seed, case.id)
 
 
-def score_triage(catalog: Catalog, case: TriageCase, urgency: str, ordered: Sequence[str]) -> TriageResult:
+def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequence[Sequence[str]]) -> TriageResult:
+    """Score an answer against the case's key, a partial order of steps.
+
+    Only the precedences the key states count (an action of one step before an action of a
+    later step); order inside a key step is free. A tie the trainee gives on a precedence the
+    key states is not that precedence kept. Choices the case lists as safety-critical or
+    important are reported with their reason; choosing to bring the supervisor in sooner than
+    the case needs is never scored as an error.
+    """
     if urgency not in URGENCIES:
         raise ValueError(f"unknown urgency {urgency!r}")
-    key = list(case.actions)
-    included = [a for a in ordered if a in key]
-    positions = [key.index(a) for a in included]
-    pairs = list(combinations(positions, 2))
-    order_score = 1.0 if not pairs else sum(a < b for a, b in pairs) / len(pairs)
-    labels = {a.id: a.text for a in catalog.triage_actions}
-    critical = [
-        CriticalError(c.choice, labels.get(c.choice, f"urgency: {c.choice}"), c.why)
-        for c in case.safety_critical
-        if c.choice in ordered or c.choice == urgency
-    ]
-    return TriageResult(
-        urgency_correct=urgency == case.urgency,
-        expected_urgency=case.urgency,
-        expected_actions=key,
-        included=included,
-        missing=[a for a in key if a not in ordered],
-        wrong=[a for a in ordered if a not in key],
-        order_score=round(order_score, 3),
-        safety_critical=critical,
+    offered = set(case.key_actions) | set(case.distractor_actions)
+    chosen = distinct_steps(steps, offered.__contains__)  # what the case does not offer is never scored or shown
+    picked = flatten(chosen)
+    key_rank = {a: n for n, step in enumerate(case.actions) for a in step}
+    my_rank = {a: n for n, step in enumerate(chosen) for a in step}
+    included = [a for a in picked if a in key_rank]
+    ordered = sorted(
+        (
+            (a, b) if key_rank[a] < key_rank[b] else (b, a)
+            for a, b in combinations(included, 2)
+            if key_rank[a] != key_rank[b]
+        ),
+        key=lambda pair: (key_rank[pair[0]], key_rank[pair[1]]),
     )
+    out_of_order = [(a, b) for a, b in ordered if not my_rank[a] < my_rank[b]]
+    order_score = 1.0 if not ordered else 1 - len(out_of_order) / len(ordered)
+    labels = {a.id: a.text for a in catalog.triage_actions} | {tier: label for label, tier in URGENCY_LABELS}
+    flagged = {c.choice: ("safety-critical", c.why) for c in case.safety_critical}
+    flagged |= {c.choice: ("important", c.why) for c in case.important}
+    hits = [
+        FlaggedChoice(choice, labels.get(choice, choice), why, severity)  # type: ignore[arg-type]
+        for choice, (severity, why) in flagged.items()
+        if choice in picked or choice == urgency
+    ]
+    key_tier = URGENCIES.index(case.urgency)
+    needless = [a for a in picked if a not in key_rank and a not in flagged and catalog.supervisor_tier(a) >= key_tier]
+    if urgency == case.urgency:
+        verdict: Literal["right", "more-than-needed", "wrong"] = "right"
+    elif urgency not in flagged and catalog.supervisor_tier(urgency) > key_tier:
+        verdict = "more-than-needed"
+    else:
+        verdict = "wrong"
+    return TriageResult(
+        urgency=urgency,
+        expected_urgency=case.urgency,
+        urgency_verdict=verdict,
+        expected_steps=[list(step) for step in case.actions],
+        chosen_steps=chosen,
+        included=included,
+        missing=[a for a in case.key_actions if a not in my_rank],
+        wrong=[a for a in picked if a not in key_rank and a not in needless],
+        not_needed=needless,
+        out_of_order=out_of_order,
+        order_score=round(order_score, 3),
+        safety_critical=[h for h in hits if h.severity == "safety-critical"],
+        important=[h for h in hits if h.severity == "important"],
+    )
+
+
+def score_triage_answer(catalog: Catalog, case: TriageCase, answer: Mapping[str, Any]) -> TriageResult | None:
+    """Score a saved answer (either format); None when it is not a triage answer."""
+    read = triage_answer(answer)
+    return None if read is None else score_triage(catalog, case, read.urgency, read.steps)
 
 
 # -- single-choice items ----------------------------------------------------------------------
@@ -269,7 +392,7 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: dict[str, An
     if exercise == "strategy-match" and item in items.get("strategy_match", {}):
         match = catalog.get("strategy_match", item, StrategyMatch)
         return float(score_strategy_match(catalog, match, str(answer.get("choice"))).correct)
-    if exercise == "triage" and item in items.get("triage_case", {}) and answer.get("urgency") in URGENCIES:
-        case = catalog.get("triage_case", item, TriageCase)
-        return score_triage(catalog, case, str(answer["urgency"]), [str(a) for a in answer.get("actions", [])]).score
+    if exercise == "triage" and item in items.get("triage_case", {}):
+        result = score_triage_answer(catalog, catalog.get("triage_case", item, TriageCase), answer)
+        return None if result is None else result.score
     return None

@@ -29,10 +29,11 @@ from .content.models import DIFFICULTIES, Difficulty, Vignette
 from .curriculum import EXERCISES, PAGES, items_for, page_title
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
+from .feedback import TOGETHER, content_note, help_seeking_box, steps_html, urgency_label
 from .markup import inline, prose
 from .render import handout
 from .render.review import Review
-from .store import Attempt, ResponseStore, store_path
+from .store import Attempt, ResponseStore, read_store, store_path
 from .workspace import find_workspace
 
 MODES = ("interactive", "handout", "review")
@@ -115,8 +116,7 @@ class Session:
             path = self.recorder.path
             if not path.exists():
                 raise UsageError(f"{path}: no saved answers for {self.trainee!r} (check --responses and --trainee)")
-            with ResponseStore(path, self.trainee) as store:
-                attempts = store.attempts()
+            _, attempts = read_store(path, self.trainee)  # read-only: a review never writes
             self._review = Review(self.catalog, self.challenge, attempts, self.show_private)
         return self._review
 
@@ -165,11 +165,19 @@ class Session:
         self._show(
             f"<h2>{inline(course.subtitle)}</h2>{prose(course.central_idea)}"
             f"<h3>The notebooks</h3><ol class='wb-plain'>{pages}</ol>"
+            f"{self.content_statement()}"
             "<h3>Your answers are private</h3><p>Everything you type is saved on this computer, in this "
             "workspace's <code>responses</code> folder, readable only by your user account. Nothing is sent "
             "anywhere. Reflections stay private unless you tick “share with my supervisor”.</p>"
             f"<h3>Before you start</h3>{prose(course.closing)}"
         )
+
+    def content_statement(self) -> str:
+        """Which hard topics the course touches (from every content note), and how to pace them."""
+        topics = sorted({note.lower() for note in self.catalog.content_notes()})
+        listed = f"<p><b>Topics in this course:</b> {inline(', '.join(topics))}.</p>" if topics else ""
+        statement = prose(self.catalog.course.content_statement)
+        return f'<section class="wb-content-statement" role="note"><h3>Content note</h3>{listed}{statement}</section>'
 
     def signs(self) -> None:
         c = self.catalog.challenge(self.challenge)
@@ -204,10 +212,11 @@ class Session:
         labels = {a.id: a.text for a in self.catalog.triage_actions}
         parts = []
         for flag in self.catalog.red_flags:
-            steps = "".join(f"<li>{inline(labels[a])}</li>" for a in flag.actions)
+            steps = steps_html(flag.actions, lambda a: inline(labels[a]), TOGETHER)
             parts.append(
-                f"<h3>{inline(flag.title)}</h3>{prose(flag.criterion)}{prose(flag.meaning)}"
-                f"<p><b>Urgency:</b> {flag.urgency}</p><ol>{steps}</ol>"
+                f"<h3>{inline(flag.title)}</h3>{content_note(flag.content_notes)}{prose(flag.criterion)}"
+                f"{prose(flag.meaning)}<p><b>Urgency:</b> {inline(urgency_label(flag.urgency))}</p>"
+                f"<p><b>What to do:</b></p>{steps}{help_seeking_box(flag.help_seeking)}"
             )
         self._show("<h2>When challenges become concerning</h2>" + "".join(parts))
 

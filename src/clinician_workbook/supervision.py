@@ -19,11 +19,11 @@ from IPython.display import display as _untyped_display
 from .content import Catalog, load_bundled
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
-from .feedback import URGENCY_LABELS, criterion_name, triage_feedback
+from .feedback import criterion_name, triage_answer_html, triage_feedback
 from .handin import import_handin
 from .markup import inline, plain
 from .render.review import STAGES
-from .scoring import score_triage
+from .scoring import score_triage_answer
 from .session import CSS
 from .store import Attempt, ResponseStore, store_owner
 
@@ -118,25 +118,21 @@ class Supervision:
     def triage(self) -> None:
         """Triage answers against the key, with any safety-critical error marked."""
         cases = {c.id: c for c in self.catalog.triage_cases}
-        tiers = {value: label for label, value in URGENCY_LABELS}
-        labels = {a.id: a.text for a in self.catalog.triage_actions}
         for (challenge, exercise, item), attempt in sorted(self.latest.items()):
             if exercise != "triage" or item not in cases:
                 continue
             case = cases[item]
-            urgency = str(attempt.answer.get("urgency"))
-            actions = [str(a) for a in attempt.answer.get("actions", [])]
-            result = score_triage(self.catalog, case, urgency, actions)
+            result = score_triage_answer(self.catalog, case, attempt.answer)
+            if result is None:
+                continue
             verdict = (
-                "<p class='wb-wrong'><b>Safety-critical error made.</b></p>"
+                "<p class='wb-wrong'><b>⚠ Safety-critical error made.</b></p>"
                 if result.safety_critical
                 else "<p class='wb-right'>No safety-critical error.</p>"
             )
-            chosen = "".join(f"<li>{inline(labels.get(a, a))}</li>" for a in actions)
             shown = (
-                f"<h3>{inline(case.title)}</h3>{verdict}<p><b>Chosen:</b> {inline(tiers.get(urgency, urgency))}</p>"
-                f"<ol>{chosen}</ol><details><summary>Key and feedback</summary>"
-                f"{triage_feedback(self.catalog, case, result)}</details>"
+                f"<h3>{inline(case.title)}</h3>{verdict}{triage_answer_html(self.catalog, result)}"
+                f"<details><summary>Key and feedback</summary>{triage_feedback(self.catalog, case, result)}</details>"
             )
             display(FeedbackForm(self.recorder(challenge), f"triage/{item}", shown))
 

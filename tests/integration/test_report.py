@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from clinician_workbook.content import Catalog
+from clinician_workbook.content.models import URGENCIES, TriageAction, TriageCase
+from clinician_workbook.feedback import urgency_label
 from clinician_workbook.report import write_report
+from clinician_workbook.store import ResponseStore, store_path
 from tests.factories import Planted, make_cohort
+from tests.unit.test_scoring import SAFETY_TABLE, answer_with
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +98,102 @@ def test_report_pdf(cohort: tuple[Path, Planted], tmp_path: Path, chromium_path:
     write_report(folder, tmp_path / "r", ["pdf"])
     text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages[:2])
     assert "Safety-critical triage misses" in text and "Trainee" in text
+
+
+def _misses_in(html: str) -> list[list[str]]:
+    parser = _Misses()
+    parser.feed(html)
+    return parser.rows
+
+
+def _one_answer(folder: Path, trainee: str, case_id: str, *answers: dict[str, object]) -> None:
+    with ResponseStore(store_path(folder, trainee), trainee) as store:
+        for answer in answers:
+            store.save("when-concerning", "triage", case_id, answer)
+
+
+def _all_correct(folder: Path, catalog: Catalog, trainee: str = "Sam Steady") -> None:
+    with ResponseStore(store_path(folder, trainee), trainee) as store:
+        for case in catalog.triage_cases:
+            store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "steps": case.actions})
+
+
+@pytest.mark.parametrize(("case_id", "choice"), SAFETY_TABLE)
+def test_review_table_choice_is_listed_among_the_misses(
+    catalog: Catalog, tmp_path: Path, case_id: str, choice: str
+) -> None:
+    folder = tmp_path / "cohort"
+    case = catalog.get("triage_case", case_id, TriageCase)
+    urgency, steps = answer_with(case, choice)
+    _one_answer(folder, "Row Trainee", case_id, {"urgency": urgency, "steps": steps})
+    report, _ = write_report(folder, tmp_path / "r", ["html"])
+    rows = _misses_in((tmp_path / "r.html").read_text(encoding="utf-8"))
+    assert [(row[0], row[1]) for row in rows] == [(case_id, "Row Trainee")]
+    label = urgency_label(choice) if choice in URGENCIES else catalog.get("triage_action", choice, TriageAction).text
+    assert f"⚠ safety-critical: {label}" in rows[0][3]  # icon and words, not colour alone
+    assert [m.case for m in report.misses] == [case_id]
+
+
+def test_empty_and_unreadable_files_are_warned_about_before_the_misses(catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    _all_correct(folder, catalog)
+    clean, _ = write_report(folder, tmp_path / "clean", ["html"])
+    clean_html = (tmp_path / "clean.html").read_text(encoding="utf-8")
+    assert (
+        clean.all_clear
+        and "No safety-critical misses" in clean_html
+        and "Not everything could be checked" not in clean_html
+    )
+
+    (folder / "copied-alone.sqlite").write_bytes(b"")  # e.g. a store copied without its journal
+    (folder / "broken.sqlite").write_bytes(b"garbage" * 100)
+    ResponseStore(store_path(folder, "Nobody Yet"), "Nobody Yet").close()  # a store with no answers
+    report, _ = write_report(folder, tmp_path / "r", ["html", "csv"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    section = html[html.index('id="safety"') : html.index("Overview")]
+    warning = section.index("Not everything could be checked")
+    for name in ("copied-alone.sqlite", "broken.sqlite", "Nobody Yet"):
+        assert warning < section.index(name)
+    assert "No safety-critical misses" not in html and "wb-right" not in section
+    assert not report.all_clear and len(report.unchecked) == 3
+
+
+def test_a_folder_with_no_trainee_never_reassures(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    (folder / "a.sqlite").write_bytes(b"")
+    write_report(folder, tmp_path / "r", ["html"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "0 trainees" in html and "No safety-critical misses" not in html
+    assert "no answers of any trainee could be read" in html
+
+
+def test_a_corrected_miss_is_listed_as_corrected(catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    case = catalog.get("triage_case", "triage-self-harm-clear", TriageCase)
+    _one_answer(
+        folder,
+        "Cora Rected",
+        case.id,
+        {"urgency": "routine", "steps": [["act-safety-plan"]]},
+        {"urgency": case.urgency, "steps": case.actions},
+    )
+    report, _ = write_report(folder, tmp_path / "r", ["html", "csv"])
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert not report.misses and [m.case for m in report.corrected] == [case.id]
+    assert _misses_in(html) == [] and "Corrected later" in html and 'class="wb-miss-corrected"' in html
+    assert "No safety-critical misses" not in html  # 11 other cases unanswered: said, not hidden
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8"))))
+    triage = next(r for r in rows if r["challenge"] == "when-concerning")
+    assert triage["safety_critical_misses"] == "0" and triage["safety_critical_corrected"] == "1"
+
+
+def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "cohort"
+    _one_answer(folder, "Ada", "triage-self-harm-clear", {"urgency": "routine", "steps": [["act-safety-plan"]]})
+    (folder / "copied-alone.sqlite").write_bytes(b"")
+    result = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "csv")
+    assert result.code == 0
+    assert "warning: left out: copied-alone.sqlite: not a clinician-workbook response store (empty file)" in result.err
+    assert "warning: Ada: 11 of 12 triage cases not answered yet" in result.err
+    assert "1 trainees, 1 safety-critical misses" in result.out

@@ -110,26 +110,54 @@ def test_respond_refills_an_unrated_response(catalog: Catalog, recorder: StoreRe
 
 def test_triage_flags_safety_critical_errors(catalog: Catalog, recorder: StoreRecorder) -> None:
     case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
+    first = case.key_actions[0]
     widget = Triage(catalog, case, recorder, seed=2)
+    assert "Content note:" in widget.children[0].value and "suicide" in widget.children[0].value
     widget.urgency.value = "same-day"
-    widget.steps["act-promise-confidentiality"].value = "1"
-    widget.steps[case.actions[0]].value = "2"
+    widget.numbers["act-promise-confidentiality"].value = "1"
+    widget.numbers[first].value = "2"
     widget.check.click()
     (attempt,) = stored(recorder, "triage")
-    assert attempt.answer["actions"] == ["act-promise-confidentiality", case.actions[0]]
-    assert set(attempt.answer["safety_critical"]) == {"act-promise-confidentiality", "same-day"}
-    assert "wb-critical" in widget.feedback.value and "emergency services" in widget.feedback.value
+    assert attempt.answer == {"urgency": "same-day", "steps": [["act-promise-confidentiality"], [first]]}
+    assert "wb-critical" in widget.feedback.value and "Where to get help" in widget.feedback.value
     right = Triage(catalog, case, recorder, seed=2)
-    assert right.urgency.value == "same-day" and right.ordered == attempt.answer["actions"]
+    assert right.urgency.value == "same-day" and right.steps == attempt.answer["steps"]
     right.urgency.value = case.urgency
-    for step in right.steps.values():
-        step.value = "not chosen"
-    for n, action in enumerate(case.actions, 1):
-        right.steps[action].value = str(n)
+    for number in right.numbers.values():
+        number.value = "not chosen"
+    for n, step in enumerate(case.actions, 1):
+        for action in step:
+            right.numbers[action].value = str(n)
     right.check.click()
     latest = stored(recorder, "triage")[-1]
-    assert latest.answer["score"] == 1.0 and latest.answer["safety_critical"] == []
-    assert "wb-critical" not in right.feedback.value
+    assert latest.answer["steps"] == sorted_steps(case.actions)
+    assert "wb-critical" not in right.feedback.value and "Where to get help" in right.feedback.value
+
+
+def sorted_steps(steps: list[list[str]]) -> list[list[str]]:
+    return [sorted(step) for step in steps]
+
+
+def test_triage_keeps_a_tie_and_refills_it(catalog: Catalog, recorder: StoreRecorder) -> None:
+    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
+    widget = Triage(catalog, case, recorder, seed=5)
+    widget.urgency.value = "immediate"
+    widget.numbers["act-stay-with-client"].value = "1"
+    widget.numbers["act-call-emergency-services"].value = "1"
+    widget.check.click()
+    (attempt,) = stored(recorder, "triage")
+    assert attempt.answer["steps"] == [["act-call-emergency-services", "act-stay-with-client"]]
+    assert "You did these together" in widget.feedback.value and "The key puts" not in widget.feedback.value
+    again = Triage(catalog, case, recorder, seed=5)
+    assert again.numbers["act-stay-with-client"].value == again.numbers["act-call-emergency-services"].value == "1"
+
+
+def test_content_notes_come_before_the_case(catalog: Catalog, recorder: StoreRecorder) -> None:
+    vignette = next(v for v in catalog.vignettes if v.content_notes)
+    story = SpotSigns(catalog, vignette, recorder).children[0].value
+    assert story.index("Content note:") < story.index(vignette.body.split()[0])
+    quiet = next(v for v in catalog.vignettes if not v.content_notes)
+    assert "Content note:" not in SpotSigns(catalog, quiet, recorder).children[0].value
 
 
 def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRecorder) -> None:

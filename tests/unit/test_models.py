@@ -76,19 +76,22 @@ def test_references_are_found_in_nested_fields() -> None:
             "red_flag": "rf-a",
             "variant": "clear",
             "urgency": "same-day",
-            "actions": ["act-a", "act-b"],
+            "actions": ["act-a", ["act-b", "act-d"]],
             "distractor_actions": ["act-c"],
             "rationale": "r",
             "body": "b",
             "review": "draft",
         }
     )
-    refs = sorted((kind, target) for _, kind, target in references_of(case))
+    assert case.actions == [["act-a"], ["act-b", "act-d"]]  # a bare id is a step of one
+    assert case.key_actions == ["act-a", "act-b", "act-d"]
+    refs = sorted((loc, kind, target) for loc, kind, target in references_of(case))
     assert refs == [
-        ("red_flag", "rf-a"),
-        ("triage_action", "act-a"),
-        ("triage_action", "act-b"),
-        ("triage_action", "act-c"),
+        (("actions", 0, 0), "triage_action", "act-a"),
+        (("actions", 1, 0), "triage_action", "act-b"),
+        (("actions", 1, 1), "triage_action", "act-d"),
+        (("distractor_actions", 0), "triage_action", "act-c"),
+        (("red_flag",), "red_flag", "rf-a"),
     ]
 
 

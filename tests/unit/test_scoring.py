@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from clinician_workbook.content import Catalog
+from clinician_workbook.content.models import URGENCIES, TriageCase
+from clinician_workbook.feedback import case_help_seeking, triage_feedback
 from clinician_workbook.scoring import (
+    TriageAnswer,
     next_difficulty,
     score_classify,
     score_knowledge_check,
@@ -13,6 +18,8 @@ from clinician_workbook.scoring import (
     score_strategy_match,
     score_triage,
     sign_options,
+    steps_from_numbers,
+    triage_answer,
     triage_options,
 )
 
@@ -64,38 +71,168 @@ def test_difficulty_steps(current: str, felt: str, ratings: list[int], expected:
     assert next_difficulty(current, felt, ratings) == expected  # type: ignore[arg-type]
 
 
+def _case(catalog: Catalog, case_id: str) -> TriageCase:
+    return catalog.get("triage_case", case_id, TriageCase)
+
+
+# The table of review 1.1 (../shared/clinical-review-1.md): the most dangerous choices, each of
+# which must be flagged safety-critical on its case. Also used by the report's misses test.
+SAFETY_TABLE = [
+    ("triage-self-harm-clear", "routine"),
+    ("triage-self-harm-clear", "next-supervision"),
+    ("triage-self-harm-clear", "act-tell-supervisor-today"),
+    ("triage-self-harm-subtle", "act-wait-until-next-session"),
+    ("triage-self-harm-subtle", "routine"),
+    ("triage-self-harm-subtle", "next-supervision"),
+    ("triage-worsening-clear", "act-keep-to-yourself"),
+    ("triage-function-clear", "act-end-session-as-usual"),
+    ("triage-function-subtle", "act-wait-until-next-session"),
+    ("triage-worsening-subtle", "act-end-session-as-usual"),
+    ("triage-unsafe-subtle", "act-defend-yourself"),
+    ("triage-unsafe-subtle", "routine"),
+    ("triage-unsafe-clear", "routine"),
+    ("triage-unsafe-clear", "act-normalise-and-continue"),
+]
+
+
+def answer_with(case: TriageCase, choice: str) -> tuple[str, list[list[str]]]:
+    """The key's answer with ``choice`` made instead of the key's urgency, or added as a last step."""
+    if choice in URGENCIES:
+        return choice, [list(step) for step in case.actions]
+    return case.urgency, [*[list(step) for step in case.actions], [choice]]
+
+
 def test_triage_key_scores_full(catalog: Catalog) -> None:
-    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
-    result = score_triage(catalog, case, case.urgency, case.actions)
-    assert result.passed and result.score == 1.0 and not result.safety_critical
+    for case in catalog.triage_cases:
+        result = score_triage(catalog, case, case.urgency, case.actions)
+        assert result.passed and result.score == 1.0 and not result.safety_critical, case.id
+        assert result == score_triage(catalog, case, case.urgency, case.actions)  # deterministic
 
 
-def test_triage_safety_critical_choices_are_flagged(catalog: Catalog) -> None:
-    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
-    critical = {c.choice for c in case.safety_critical}
-    actions = [a for a in critical if a.startswith("act-")]
-    tier = next(c for c in critical if not c.startswith("act-"))
-    result = score_triage(catalog, case, tier, [*case.actions[:2], *actions])
-    assert {c.choice for c in result.safety_critical} == critical
-    assert not result.passed and not result.urgency_correct
-    assert all(c.why for c in result.safety_critical)
+@pytest.mark.parametrize(("case_id", "choice"), SAFETY_TABLE)
+def test_review_table_choice_is_safety_critical(catalog: Catalog, case_id: str, choice: str) -> None:
+    case = _case(catalog, case_id)
+    urgency, steps = answer_with(case, choice)
+    result = score_triage(catalog, case, urgency, steps)
+    assert choice in {c.choice for c in result.safety_critical}
+    assert not result.passed
+    assert "wb-critical" in triage_feedback(catalog, case, result)
 
 
-def test_triage_order_and_missing(catalog: Catalog) -> None:
-    case = next(c for c in catalog.triage_cases if len(c.actions) >= 3 and c.variant == "clear")
-    backwards = score_triage(catalog, case, case.urgency, list(reversed(case.actions)))
+def test_routine_with_a_safety_plan_on_imminent_danger_is_flagged(catalog: Catalog) -> None:
+    # the reproduction in the issue: urgency routine, only a safety plan and a record
+    case = _case(catalog, "triage-self-harm-clear")
+    result = score_triage(catalog, case, "routine", [["act-safety-plan"], ["act-record-session"]])
+    assert "routine" in {c.choice for c in result.safety_critical}
+    assert result.score < 0.3 and not result.passed
+
+
+def test_a_tie_inside_a_key_group_scores_full_order(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-self-harm-clear")
+    get_help = next(step for step in case.actions if "act-call-emergency-services" in step)
+    assert {"act-stay-with-client", "act-contact-supervisor-now"} <= set(get_help)  # one group in the key
+    steps = [["act-stay-with-client", "act-call-emergency-services"], ["act-contact-supervisor-now"]]
+    result = score_triage(catalog, case, "immediate", steps)
+    assert result.order_score == 1.0 and not result.out_of_order
+    assert result.together == [["act-stay-with-client", "act-call-emergency-services"]]
+    assert "You did these together" in triage_feedback(catalog, case, result)
+
+
+def test_ties_across_key_steps_do_not_earn_order_credit(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-self-harm-clear")
+    first, second, *_ = case.actions
+    all_first = [[first[0], second[0], "act-record-session"]]  # three actions all numbered 1
+    result = score_triage(catalog, case, "immediate", all_first)
+    assert result.order_score == 0.0
+    assert (first[0], second[0]) in result.out_of_order
+    assert "The key puts" in triage_feedback(catalog, case, result)
+
+
+def test_only_the_keys_precedences_count(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-self-harm-clear")
+    forwards = [list(step) for step in case.actions]
+    shuffled_groups = [list(reversed(step)) for step in forwards]  # order inside groups is free
+    assert score_triage(catalog, case, case.urgency, shuffled_groups).order_score == 1.0
+    one_by_one = [[a] for step in shuffled_groups for a in step]  # groups split into a sequence: fine too
+    assert score_triage(catalog, case, case.urgency, one_by_one).order_score == 1.0
+    backwards = score_triage(catalog, case, case.urgency, list(reversed(one_by_one)))
     assert backwards.order_score == 0.0 and not backwards.missing
     partial = score_triage(catalog, case, case.urgency, case.actions[:1])
-    assert partial.missing == case.actions[1:] and partial.order_score == 1.0
+    assert partial.missing == case.key_actions[len(case.actions[0]) :] and partial.order_score == 1.0
     assert partial.score < 1.0
-    assert sorted(triage_options(case, 1)) == sorted([*case.actions, *case.distractor_actions])
+    assert sorted(triage_options(case, 1)) == sorted([*case.key_actions, *case.distractor_actions])
 
 
-def test_every_triage_key_passes_and_is_deterministic(catalog: Catalog) -> None:
+@pytest.mark.parametrize("case_id", ["triage-lookalike-tearful", "triage-lookalike-missed-session"])
+def test_consulting_the_supervisor_in_a_look_alike_is_never_an_error(catalog: Catalog, case_id: str) -> None:
+    case = _case(catalog, case_id)
+    consult = [a for a in case.distractor_actions if catalog.supervisor_tier(a) >= 0]
+    assert consult
+    key = score_triage(catalog, case, case.urgency, case.actions)
+    result = score_triage(catalog, case, case.urgency, [*case.actions, consult])
+    assert result.passed and result.score == key.score == 1.0
+    assert result.not_needed == consult and not result.wrong
+    feedback = triage_feedback(catalog, case, result)
+    assert "✗" not in feedback and "never wrong" in feedback and "Not needed here" in feedback
+    higher = score_triage(catalog, case, "same-day", case.actions)  # the urgency too: checking in early
+    assert higher.passed and higher.urgency_verdict == "more-than-needed"
+    assert "✗" not in triage_feedback(catalog, case, higher)
+    emergency = score_triage(catalog, case, "immediate", case.actions)  # not "checking": a real mistake
+    assert not emergency.passed and emergency.urgency_verdict == "wrong"
+
+
+def test_a_real_mistake_in_a_look_alike_still_counts(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-lookalike-tearful")
+    result = score_triage(catalog, case, case.urgency, [*case.actions, ["act-call-emergency-services"]])
+    assert result.wrong == ["act-call-emergency-services"] and not result.passed
+
+
+def test_important_is_amber_not_red(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-unsafe-subtle")
+    result = score_triage(catalog, case, "next-supervision", case.actions)
+    assert [c.choice for c in result.important] == ["next-supervision"] and not result.safety_critical
+    feedback = triage_feedback(catalog, case, result)
+    assert "wb-important" in feedback and "wb-critical" not in feedback and not result.passed
+
+
+def test_help_seeking_follows_every_answer(catalog: Catalog) -> None:
     for case in catalog.triage_cases:
-        first = score_triage(catalog, case, case.urgency, case.actions)
-        assert first.passed, case.id
-        assert first == score_triage(catalog, case, case.urgency, case.actions)
+        help_text = case_help_seeking(catalog, case)
+        for result in (
+            score_triage(catalog, case, case.urgency, case.actions),
+            score_triage(catalog, case, "routine", []),
+        ):
+            feedback = triage_feedback(catalog, case, result)
+            assert (help_text is None) or "Where to get help" in feedback, case.id
+    assert sum(case_help_seeking(catalog, c) is not None for c in catalog.triage_cases) >= 8
+
+
+def test_actions_a_case_does_not_offer_are_ignored(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-lookalike-tearful")
+    result = score_triage(catalog, case, case.urgency, [["no-such-action", *case.actions[0]], *case.actions[1:]])
+    assert result.passed and "no-such-action" not in str(result)
+    twice = score_triage(catalog, case, case.urgency, [*case.actions, case.actions[0]])
+    assert twice.chosen_steps == [list(step) for step in case.actions] and twice.passed
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ({"urgency": "routine", "steps": [["a", "b"], ["c"]]}, TriageAnswer("routine", [["a", "b"], ["c"]])),
+        ({"urgency": "routine", "actions": ["a", "b"]}, TriageAnswer("routine", [["a"], ["b"]])),  # before ties
+        ({"urgency": "routine", "steps": [["a", "a"], ["a", "b"], []]}, TriageAnswer("routine", [["a"], ["b"]])),
+        ({"urgency": "soon", "steps": [["a"]]}, None),
+        ({"urgency": "routine", "steps": 5}, None),
+        ({"urgency": "routine", "steps": [["a", 5]]}, None),
+        ({"urgency": "routine"}, None),
+    ],
+)
+def test_saved_triage_answers_are_read_in_either_format(answer: dict[str, Any], expected: Any) -> None:
+    assert triage_answer(answer) == expected
+
+
+def test_numbers_become_steps_and_ties_are_kept() -> None:
+    assert steps_from_numbers({"b": 1, "a": 1, "c": 3}) == [["a", "b"], ["c"]]
 
 
 def test_choice_items(catalog: Catalog) -> None:

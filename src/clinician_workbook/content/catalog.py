@@ -8,6 +8,8 @@ from typing import TypeVar
 
 from .models import (
     DIFFICULTIES,
+    SUPERVISOR_TIERS,
+    URGENCIES,
     Challenge,
     ClientStatement,
     CourseInfo,
@@ -139,6 +141,23 @@ class Catalog:
 
     def sign(self, sign_id: str) -> Sign:
         return self.get("sign", sign_id, Sign)
+
+    def content_notes(self) -> list[str]:
+        """Every content note of the course, in file order, once each."""
+        found: dict[str, None] = {}
+        for kind in self.items.values():
+            for item in kind.values():
+                found.update(dict.fromkeys(getattr(item, "content_notes", [])))
+        return list(found)
+
+    def supervisor_tier(self, choice: str) -> int:
+        """How soon a triage choice (action or urgency) brings the supervisor in, as an index
+        into ``URGENCIES``; -1 when it does not bring the supervisor in at all."""
+        if choice in SUPERVISOR_TIERS:
+            return URGENCIES.index(choice)
+        action = self.items.get("triage_action", {}).get(choice)
+        tier = action.tells_supervisor if isinstance(action, TriageAction) else None
+        return URGENCIES.index(tier) if tier else -1
 
     def counts(self) -> dict[str, int]:
         """How many items of each kind, in a stable order."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -21,6 +21,16 @@ Rupture = Literal["withdrawal", "confrontation", "none"]
 Urgency = Literal["next-supervision", "same-day", "immediate"]
 TriageUrgency = Literal["routine", "next-supervision", "same-day", "immediate"]
 URGENCIES: tuple[TriageUrgency, ...] = ("routine", "next-supervision", "same-day", "immediate")
+# Every tier but routine and immediate means "tell your supervisor": choosing one of them when a
+# case needs less is checking with the supervisor, which is never scored as an error.
+SUPERVISOR_TIERS: tuple[TriageUrgency, ...] = ("next-supervision", "same-day")
+# What a trainee reads for each tier, everywhere a tier is shown (never the raw value).
+URGENCY_LABELS: list[tuple[str, TriageUrgency]] = [
+    ("Routine: a normal challenge; keep working and bring it to routine supervision", "routine"),
+    ("Raise it at your next supervision, and before you see the client again", "next-supervision"),
+    ("Tell your supervisor today", "same-day"),
+    ("Act immediately", "immediate"),
+]
 ReviewStatus = Literal["draft", "reviewed"]
 StrategyKind = Literal["reframe", "self-compassion", "coping", "curiosity", "small-step", "rupture-repair"]
 UsedBy = Literal["client-self-help", "clinician-intervention"]
@@ -44,6 +54,23 @@ RedFlagId = Annotated[str, Ref("red_flag")]
 ReferenceId = Annotated[str, Ref("reference")]
 CriterionId = Annotated[str, Ref("skill_criterion")]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _as_steps(value: Any) -> Any:
+    """``[a, [b, c], d]`` -> ``[[a], [b, c], [d]]``: a bare id is a step of one action."""
+    if isinstance(value, list):
+        return [[step] if isinstance(step, str) else step for step in value]
+    return value
+
+
+def flatten(steps: list[list[str]]) -> list[str]:
+    """Every action of a partial order, step by step."""
+    return [action for step in steps for action in step]
+
+
+# A partial order of actions: steps in sequence, where one step may be a group of actions done
+# together. Only "this step before that step" is a precedence; order inside a group is free.
+Steps = Annotated[list[Annotated[list[ActionId], Field(min_length=1)]], BeforeValidator(_as_steps)]
 
 
 class Model(BaseModel):
@@ -97,6 +124,9 @@ class CourseInfo(Reviewed):
     central_idea: Text
     closing: Text
     draft_notice: Text
+    # Shown on the welcome page under the list of topics (gathered from every content note):
+    # how to pace the material, how to step out of it, and whom to talk to.
+    content_statement: Text
 
 
 class Sign(Reviewed):
@@ -134,6 +164,9 @@ class Strategy(Reviewed):
 
 class TriageAction(Reviewed):
     text: Text
+    # When this action brings the supervisor in (None: it does not). A case that needs less
+    # never counts such an action against the trainee: checking with a supervisor is never wrong.
+    tells_supervisor: Urgency | None = None
 
 
 class SafetyCriticalError(Model):
@@ -146,9 +179,13 @@ class RedFlag(Reviewed, SafetyFields):
     criterion: Text
     meaning: Text
     urgency: Urgency
-    actions: list[ActionId] = Field(min_length=1)
+    actions: Steps = Field(min_length=1)
     safety_critical_errors: list[SafetyCriticalError] = []
     references: list[ReferenceId] = Field(min_length=1)
+
+    @property
+    def key_actions(self) -> list[str]:
+        return flatten(self.actions)
 
 
 class Resource(Model):
@@ -219,6 +256,7 @@ class ClientStatement(Reviewed):
     text: Text
     signs: list[SignId] = Field(min_length=1)
     example_responses: list[ExampleResponse] = Field(min_length=2, max_length=2)
+    content_notes: list[Text] = []
 
 
 class Option(Model):
@@ -257,7 +295,7 @@ class ReflectionPrompt(Reviewed):
     references: list[ReferenceId] = []
 
 
-class SafetyCriticalChoice(Model):
+class WrongChoice(Model):
     choice: Text  # a triage action id or an urgency value; checked across files
     why: Text
 
@@ -267,11 +305,16 @@ class TriageCase(Reviewed, SafetyFields):
     red_flag: RedFlagId | None
     variant: Variant
     urgency: TriageUrgency
-    actions: list[ActionId] = Field(min_length=1)
+    actions: Steps = Field(min_length=1)
     distractor_actions: list[ActionId] = []
-    safety_critical: list[SafetyCriticalChoice] = []
+    safety_critical: list[WrongChoice] = []  # red box, and the cohort report's misses
+    important: list[WrongChoice] = []  # amber: a real mistake that puts no one at risk
     rationale: Text
     body: Text
+
+    @property
+    def key_actions(self) -> list[str]:
+        return flatten(self.actions)
 
     @model_validator(mode="after")
     def _look_alikes_are_routine(self) -> TriageCase:

@@ -145,36 +145,96 @@ class _Checker:
                     )
 
     def check_red_flag(self, flag: RedFlag) -> None:
+        self.check_steps(flag, flag.actions)
         for index, error in enumerate(flag.safety_critical_errors):
-            if error.action in flag.actions:
+            if error.action in flag.key_actions:
                 self.report(
                     flag,
                     ("safety_critical_errors", index, "action"),
                     f"{error.action!r} is also a required action",
                 )
 
+    def check_steps(self, item: RedFlag | TriageCase, steps: list[list[str]]) -> None:
+        seen: set[str] = set()
+        for s_index, step in enumerate(steps):
+            for a_index, action in enumerate(step):
+                if action in seen:
+                    self.report(item, ("actions", s_index, a_index), f"{action!r} appears twice in the key")
+                seen.add(action)
+
     def check_triage_case(self, case: TriageCase) -> None:
         actions = self.catalog.items.get("triage_action", {})
-        for index, choice in enumerate(case.safety_critical):
-            if choice.choice not in actions and choice.choice not in URGENCIES:
-                self.report(
-                    case,
-                    ("safety_critical", index, "choice"),
-                    f"{choice.choice!r} is neither a triage action nor an urgency"
-                    + suggest(choice.choice, [*actions, *URGENCIES]),
-                )
-            elif choice.choice in case.actions or choice.choice == case.urgency:
-                self.report(
-                    case,
-                    ("safety_critical", index, "choice"),
-                    f"{choice.choice!r} is part of the correct answer",
-                )
+        self.check_steps(case, case.actions)
+        flagged: dict[str, str] = {}  # choice -> the list it is in
+        for severity in ("safety_critical", "important"):
+            for index, choice in enumerate(getattr(case, severity)):
+                self.check_wrong_choice(case, severity, index, choice.choice, actions, flagged)
         for index, action in enumerate(case.distractor_actions):
-            if action in case.actions:
+            if action in case.key_actions:
                 self.report(case, ("distractor_actions", index), f"{action!r} is also a correct action")
         flag = self.catalog.items.get("red_flag", {}).get(case.red_flag or "")
         if isinstance(flag, RedFlag) and flag.self_harm and not case.self_harm:
             self.report(case, ("self_harm",), "must be true: the red flag concerns self-harm")
+        self.check_severity_floor(case, flag if isinstance(flag, RedFlag) else None, flagged)
+
+    def check_wrong_choice(
+        self,
+        case: TriageCase,
+        severity: str,
+        index: int,
+        choice: str,
+        actions: dict[str, Item],
+        flagged: dict[str, str],
+    ) -> None:
+        loc = (severity, index, "choice")
+        if choice not in actions and choice not in URGENCIES:
+            self.report(
+                case,
+                loc,
+                f"{choice!r} is neither a triage action nor an urgency" + suggest(choice, [*actions, *URGENCIES]),
+            )
+            return
+        if choice in case.key_actions or choice == case.urgency:
+            self.report(case, loc, f"{choice!r} is part of the correct answer")
+            return
+        if choice in flagged:
+            self.report(case, loc, f"{choice!r} is already listed under {flagged[choice]}")
+            return
+        flagged[choice] = severity
+        if choice in actions and choice not in case.distractor_actions:
+            self.report(case, loc, f"{choice!r} is not offered in this case (add it to distractor_actions)")
+        if self.catalog.supervisor_tier(choice) >= URGENCIES.index(case.urgency):
+            self.report(
+                case,
+                loc,
+                f"{choice!r} brings the supervisor in at least as soon as this case needs: "
+                "checking with a supervisor is never an error",
+            )
+
+    def check_severity_floor(self, case: TriageCase, flag: RedFlag | None, flagged: dict[str, str]) -> None:
+        """Wrong choices a case must flag, derived from its red flag and its urgency tier."""
+        key_tier = URGENCIES.index(case.urgency)
+        critical_errors = {e.action for e in flag.safety_critical_errors} if flag else set()
+        for index, action in enumerate(case.distractor_actions):
+            if action in critical_errors and flag is not None:
+                reason, needed = f"is a safety-critical error of red flag {flag.id!r}", "safety_critical"
+            elif 0 <= self.catalog.supervisor_tier(action) < key_tier:
+                reason = "tells the supervisor later than this case needs"
+                needed = "safety_critical" if case.self_harm else "safety_critical or important"
+            else:
+                continue
+            if flagged.get(action) == "safety_critical" or (action in flagged and needed != "safety_critical"):
+                continue
+            self.report(case, ("distractor_actions", index), f"{action!r} {reason}; list it under {needed}")
+        if case.self_harm:
+            for tier in URGENCIES[:key_tier]:
+                if flagged.get(tier) != "safety_critical":
+                    self.report(
+                        case,
+                        ("safety_critical",),
+                        f"urgency {tier!r} is below this self-harm case's {case.urgency!r}; "
+                        "list it under safety_critical",
+                    )
 
     def check_strategy_match(self, match: StrategyMatch) -> None:
         if match.answer in match.options:

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from ..content.catalog import Catalog
 from ..content.models import DIFFICULTIES, ClientStatement, Difficulty
-from ..feedback import criterion_name, examples_html
+from ..feedback import content_note, criterion_name, examples_html
 from ..markup import inline, plain
 from ..scoring import FELT, Felt, next_difficulty, step_word
 from .base import Exercise, Recorder, Saved, button
@@ -92,7 +92,8 @@ class Respond(Exercise):
     def _show(self, statement: ClientStatement, response: str = "", revealed: bool = False) -> None:
         self.statement, self.item = statement, statement.id
         self.prompt.value = (
-            f'<div class="wb-statement"><p><span class="wb-level">{statement.difficulty}</span> '
+            f'<div class="wb-statement">{content_note(statement.content_notes)}'
+            f'<p><span class="wb-level">{statement.difficulty}</span> '
             f"<i>{inline(statement.context)}</i></p><blockquote>{inline(statement.text)}</blockquote></div>"
         )
         self.response.value = response

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 
 from ..content.catalog import Catalog
 from ..content.models import Vignette
-from ..feedback import spot_feedback
+from ..feedback import content_note, spot_feedback
 from ..markup import inline, prose
 from ..scoring import score_spot_signs, sign_options
 from .base import Exercise, Recorder, button
@@ -30,7 +30,7 @@ class SpotSigns(Exercise):
         self.check = button("Check my answer")
         self.check.on_click(self.guarded(self._on_check))
         story = widgets.HTML(
-            f'<div class="wb-vignette"><h4>{inline(vignette.title)}</h4>'
+            f'<div class="wb-vignette"><h4>{inline(vignette.title)}</h4>{content_note(vignette.content_notes)}'
             f"<p><i>{inline(vignette.client)}</i></p>{prose(vignette.body)}</div>"
         )
         self.children = [

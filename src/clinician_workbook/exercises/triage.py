@@ -1,7 +1,8 @@
-"""Triage: choose the urgency tier and put the actions in order; scored against the key.
+"""Triage: choose the urgency tier and number the actions; scored against the key.
 
-Safety-critical wrong answers (promising secrecy, not telling the supervisor, waiting when
-danger is imminent) get an explanation that cannot be missed, with help-seeking guidance.
+Two actions given the same number are done together, and the tie is saved as given. Safety-critical
+wrong answers (promising secrecy, not telling the supervisor, waiting when danger is imminent)
+get an explanation that cannot be missed; the case's help-seeking guidance follows every answer.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..content.catalog import Catalog
-from ..content.models import TriageCase
-from ..feedback import URGENCY_LABELS, triage_feedback
+from ..content.models import URGENCY_LABELS, TriageCase
+from ..feedback import content_note, triage_feedback
 from ..markup import inline, prose
-from ..scoring import score_triage, triage_options
+from ..scoring import score_triage, steps_from_numbers, triage_answer, triage_options
 from .base import Exercise, Recorder, button
 
 NOT_CHOSEN = "not chosen"
@@ -28,23 +29,27 @@ class Triage(Exercise):
         options = triage_options(case, seed)
         positions = [NOT_CHOSEN, *[str(n) for n in range(1, len(options) + 1)]]
         labels = {a.id: a.text for a in catalog.triage_actions}
-        self.steps = {
+        self.numbers = {
             action: widgets.Dropdown(
                 options=positions, value=NOT_CHOSEN, description="", layout=widgets.Layout(width="9em")
             )
             for action in options
         }
         rows = [
-            widgets.HBox([dropdown, widgets.HTML(inline(labels[action]))]) for action, dropdown in self.steps.items()
+            widgets.HBox([dropdown, widgets.HTML(inline(labels[action]))]) for action, dropdown in self.numbers.items()
         ]
         self.check = button("Check my triage")
         self.check.on_click(self.guarded(self._on_check))
         self.children = [
-            widgets.HTML(f'<div class="wb-case"><h4>{inline(case.title)}</h4>{prose(case.body)}</div>'),
+            widgets.HTML(
+                f'<div class="wb-case"><h4>{inline(case.title)}</h4>{content_note(case.content_notes)}'
+                f"{prose(case.body)}</div>"
+            ),
             widgets.HTML("<b>How urgent is this?</b>"),
             self.urgency,
             widgets.HTML(
-                "<b>Which actions would you take, in what order?</b> Number the ones you would take (1 = first)."
+                "<b>Which actions would you take, in what order?</b> Number the ones you would take (1 = first). "
+                "Give actions the same number if you would do them at the same time."
             ),
             *rows,
             self.check,
@@ -54,36 +59,29 @@ class Triage(Exercise):
         self.guarded(self._refill)()
 
     @property
-    def ordered(self) -> list[str]:
-        chosen = [(int(d.value), action) for action, d in self.steps.items() if d.value != NOT_CHOSEN]
-        return [action for _, action in sorted(chosen)]
+    def steps(self) -> list[list[str]]:
+        """The numbered actions as steps; actions sharing a number are one step."""
+        return steps_from_numbers({a: int(d.value) for a, d in self.numbers.items() if d.value != NOT_CHOSEN})
 
     def _on_check(self, _: object = None) -> None:
-        if self.urgency.value is None or not self.ordered:
+        if self.urgency.value is None or not self.steps:
             self.status.value = '<span class="wb-hint">Choose an urgency and number at least one action.</span>'
             return
-        result = score_triage(self.catalog, self.case, self.urgency.value, self.ordered)
-        self.save(
-            {
-                "urgency": self.urgency.value,
-                "actions": self.ordered,
-                "score": result.score,
-                "safety_critical": [c.choice for c in result.safety_critical],
-            }
-        )
+        result = score_triage(self.catalog, self.case, self.urgency.value, self.steps)
+        self.save({"urgency": self.urgency.value, "steps": self.steps})
         self.feedback.value = triage_feedback(self.catalog, self.case, result)
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        if saved is None:
+        answer = triage_answer(saved.answer) if saved is not None else None
+        if answer is None:
             return
-        self.urgency.value = saved.answer.get("urgency")
-        for n, action in enumerate(saved.answer.get("actions", []), 1):
-            if action in self.steps:
-                self.steps[action].value = str(n)
-        if self.urgency.value and self.ordered:
+        self.urgency.value = answer.urgency
+        for number, step in enumerate(answer.steps, 1):
+            for action in step:
+                if action in self.numbers:
+                    self.numbers[action].value = str(number)
+        if self.steps:
             self.feedback.value = triage_feedback(
-                self.catalog,
-                self.case,
-                score_triage(self.catalog, self.case, self.urgency.value, self.ordered),
+                self.catalog, self.case, score_triage(self.catalog, self.case, answer.urgency, self.steps)
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..content.catalog import Catalog
-from ..feedback import URGENCY_LABELS
+from ..content.models import URGENCY_LABELS
 from ..scoring import match_options, sign_options, triage_options
 from . import render
 from .review import STAGES

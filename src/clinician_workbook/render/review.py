@@ -15,12 +15,13 @@ from typing import Any
 from ..content.catalog import Catalog
 from ..content.models import DIFFICULTIES
 from ..feedback import (
-    URGENCY_LABELS,
     choice_feedback,
     classify_feedback,
+    content_note,
     criterion_name,
     examples_html,
     spot_feedback,
+    triage_answer_html,
     triage_feedback,
 )
 from ..markup import inline
@@ -31,6 +32,7 @@ from ..scoring import (
     score_spot_signs,
     score_strategy_match,
     score_triage,
+    triage_answer,
 )
 from ..store import Attempt
 from . import render
@@ -119,6 +121,7 @@ class Review:
                     title=f"{v.title} ({v.difficulty})",
                     attempts=max(n_spot, n_cls),
                     feedback="".join(parts) or '<p class="wb-empty">Not answered yet.</p>',
+                    context=content_note(v.content_notes),
                     notes=self.notes.get(("spot-signs", v.id), []) + self.notes.get(("classify", v.id), []),
                 )
             )
@@ -188,20 +191,18 @@ class Review:
         return self._items("Strategy matching", entries)
 
     def triage(self) -> str:
-        labels = {a.id: a.text for a in self.catalog.triage_actions}
-        tiers = {value: label for label, value in URGENCY_LABELS}
         entries = []
         for c in sorted(self.catalog.triage_cases, key=lambda c: c.id):
             latest, n = self._latest("triage", c.id)
             feedback, answer = '<p class="wb-empty">Not answered yet.</p>', ""
-            if latest is not None:
-                urgency = str(latest.answer.get("urgency"))
-                actions = [str(x) for x in latest.answer.get("actions", [])]
-                result = score_triage(self.catalog, c, urgency, actions)
-                steps = "".join(f"<li>{inline(labels.get(x, x))}</li>" for x in actions)
-                answer = f"<p><b>Urgency chosen:</b> {inline(tiers.get(urgency, urgency))}</p><ol>{steps}</ol>"
+            given = triage_answer(latest.answer) if latest is not None else None
+            if given is not None:
+                result = score_triage(self.catalog, c, given.urgency, given.steps)
+                answer = triage_answer_html(self.catalog, result)
                 feedback = triage_feedback(self.catalog, c, result)
-            entries.append(Entry(c.title, n, feedback, answer, notes=self.notes.get(("triage", c.id), [])))
+            entries.append(
+                Entry(c.title, n, feedback, answer, content_note(c.content_notes), self.notes.get(("triage", c.id), []))
+            )
         return self._items("Triage cases", entries)
 
     def reflections(self) -> str:

@@ -1,0 +1,64 @@
+"""Severity by construction: each rule of `workbook validate` on triage keys, broken once, gives
+one line naming file, line and field (fixtures in tests/fixtures/severity, one case each)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+
+SEVERITY = FIXTURES / "severity"
+
+# fixture -> (line, field, words in the message)
+CASES: dict[str, tuple[int, str, str]] = {
+    "unflagged-red-flag-error.md": (11, "distractor_actions[1]", "safety-critical error of red flag"),
+    "red-flag-error-only-important.md": (9, "distractor_actions[0]", "list it under safety_critical"),
+    "self-harm-lower-tier-unflagged.md": (10, "safety_critical", "urgency 'next-supervision' is below"),
+    "supervisor-later-unflagged.md": (10, "distractor_actions[0]", "tells the supervisor later"),
+    "self-harm-supervisor-later-only-important.md": (10, "distractor_actions[0]", "list it under safety_critical"),
+    "consulting-supervisor-flagged.md": (11, "important[0].choice", "never an error"),
+    "checking-in-today-flagged.md": (10, "important[0].choice", "never an error"),
+    "flagged-but-not-offered.md": (10, "important[0].choice", "not offered in this case"),
+    "listed-twice.md": (14, "important[0].choice", "already listed under safety_critical"),
+    "key-action-twice.md": (10, "actions[1][1]", "appears twice in the key"),
+}
+
+
+def test_corpus_is_complete() -> None:
+    assert sorted(CASES) == sorted(p.name for p in SEVERITY.iterdir())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_severity_rule_gives_one_located_line(name: str, content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    line, field, words = CASES[name]
+    shutil.copy(SEVERITY / name, content_copy / "triage" / name)
+    result = run_cli("validate", str(content_copy))
+    assert result.code == 1
+    (found,) = result.err.splitlines()
+    assert found.startswith(f"content/triage/{name}:{line}: {field}: "), found
+    assert words in found, found
+
+
+def test_bundled_course_passes_the_severity_rules(run_cli) -> None:  # type: ignore[no-untyped-def]
+    result = run_cli("validate")
+    assert result.code == 0 and result.out.startswith("content OK"), result.err
+
+
+def test_removing_one_flag_from_the_bundled_course_is_caught(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    case = content_copy / "triage" / "triage-self-harm-subtle.md"
+    lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("  - choice: act-wait-until-next-session\n")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("     "))
+    case.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    offered = lines.index("  - act-wait-until-next-session\n")  # still offered, no longer flagged
+    index = offered - lines.index("distractor_actions:\n") - 1
+    result = run_cli("validate", str(content_copy))
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"content/triage/triage-self-harm-subtle.md:{offered + 1}: distractor_actions[{index}]: "
+        "'act-wait-until-next-session' is a safety-critical error of red flag 'rf-self-harm-thoughts'; "
+        "list it under safety_critical"
+    ]

@@ -168,6 +168,7 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
     if not cohort.trainees:
         report.unchecked.append("no answers of any trainee could be read from this folder")
     n_cases = len(catalog.triage_cases)
+    unanswered: list[str] = []  # trainees with triage cases still to answer, said in one line
     for record in cohort.trainees:
         attempts = record.ordered()
         mine = _latest(attempts, "trainee")
@@ -181,9 +182,7 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
         if not attempts:
             report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): no answers saved yet")
         elif len(triage.answered) < n_cases:
-            report.unchecked.append(
-                f"{record.trainee}: {n_cases - len(triage.answered)} of {n_cases} triage cases not answered yet"
-            )
+            unanswered.append(f"{record.trainee} ({n_cases - len(triage.answered)} of {n_cases})")
         for page, exercises in EXERCISES.items():
             total = done = count = 0
             scores: list[float] = []
@@ -227,6 +226,8 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
                     len(triage.corrected) if page == "when-concerning" else 0,
                 )
             )
+    if unanswered:
+        report.unchecked.append("triage cases not answered yet: " + ", ".join(unanswered))
     report.misses.sort(key=lambda m: (m.trainee.lower(), m.case))
     report.corrected.sort(key=lambda m: (m.trainee.lower(), m.case))
     return report

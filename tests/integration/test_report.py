@@ -195,5 +195,5 @@ def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> No
     result = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "csv")
     assert result.code == 0
     assert "warning: left out: copied-alone.sqlite: not a clinician-workbook response store (empty file)" in result.err
-    assert "warning: Ada: 11 of 12 triage cases not answered yet" in result.err
+    assert "warning: triage cases not answered yet: Ada (11 of 12)" in result.err
     assert "1 trainees, 1 safety-critical misses" in result.out

@@ -88,7 +88,7 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
     for case in sorted(catalog.triage_cases, key=lambda c: c.id):
         key = [list(step) for step in case.actions]
         if case.id in plan.critical_misses:
-            critical = case.safety_critical[0].choice
+            critical = next(c.choice for c in case.safety_critical if c.choice is not None)
             urgency = critical if critical in URGENCIES else case.urgency
             steps = key if critical in URGENCIES else [[critical], *key[1:]]
             store.save("when-concerning", "triage", case.id, {"urgency": urgency, "steps": steps})

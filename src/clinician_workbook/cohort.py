@@ -16,6 +16,7 @@ from .handin import read_handin
 from .store import Attempt, read_store
 
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own companions of a store
+ANSWER_FILES = (".sqlite", ".json")
 
 
 @dataclass
@@ -44,8 +45,14 @@ def read_cohort(folder: Path) -> Cohort:
         raise WorkbookError(f"{folder}: no such folder")
     records: dict[str, TraineeRecord] = {}
     skipped: list[str] = []
-    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if path.name.endswith(SIDE_FILES):
+    for path in sorted(folder.iterdir()):
+        if path.name.endswith(SIDE_FILES) or (path.name.startswith(".") and path.suffix not in ANSWER_FILES):
+            continue  # SQLite's companions, and hidden files that cannot hold answers (.DS_Store)
+        if path.is_dir():
+            skipped.append(f"{path.name}/: a folder; only the files directly in {folder.name or folder} are read")
+            continue
+        if path.name.startswith("."):
+            skipped.append(f"{path.name}: a hidden file; rename it without the leading dot to include it")
             continue
         try:
             if path.suffix == ".sqlite":

@@ -135,7 +135,11 @@ class _TriageCheck:
 
 
 def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[Attempt]) -> _TriageCheck:
-    """Every safety-critical choice in a trainee's triage answers: current ones, and corrected ones."""
+    """Every safety-critical choice in a trainee's triage answers: current ones, and corrected ones.
+
+    An answer that cannot be read is said so; the latest readable answer before it then stands
+    as current, so an unreadable answer can never hide a safety-critical one.
+    """
     found = _TriageCheck()
     cases = {c.id: c for c in catalog.triage_cases}
     history: dict[str, list[tuple[Attempt, TriageResult | None]]] = {}
@@ -145,19 +149,26 @@ def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[At
     for item, scored in history.items():
         case = cases[item]
         found.answered.add(item)
-        current, result = scored[-1]
-        if result is None:
-            found.unreadable.append(f"{record.trainee}: the current answer to {case.title!r} could not be read")
+        unreadable = sum(1 for _, r in scored if r is None)
+        if unreadable:
+            found.unreadable.append(
+                f"{record.trainee}: {unreadable} answer{'s' if unreadable > 1 else ''} to “{case.title}” "
+                "could not be read"
+            )
+        readable = [(a, r) for a, r in scored if r is not None]
+        if not readable:
             continue
         found.checked += 1
+        (current, result), earlier = readable[-1], readable[:-1]
         if result.safety_critical:
             found.misses.append(_miss(catalog, record.trainee, case, current, result))
             continue
-        earlier = [(a, r) for a, r in scored[:-1] if r is not None and r.safety_critical]
-        if earlier:
-            attempt, old = earlier[-1]
-            miss = _miss(catalog, record.trainee, case, attempt, old)
-            found.corrected.append(replace(miss, corrected=current.time))
+        seen: set[tuple[str, ...]] = set()
+        for attempt, old in earlier:  # every earlier critical answer, each distinct one once
+            if old.safety_critical and (key := tuple(c.label for c in old.safety_critical)) not in seen:
+                seen.add(key)
+                miss = _miss(catalog, record.trainee, case, attempt, old)
+                found.corrected.append(replace(miss, corrected=current.time))
     return found
 
 

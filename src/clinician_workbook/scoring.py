@@ -24,6 +24,7 @@ from .content.models import (
     StrategyMatch,
     TriageCase,
     Vignette,
+    WrongChoice,
     flatten,
 )
 
@@ -210,12 +211,15 @@ def steps_from_numbers(numbers: Mapping[str, int]) -> list[list[str]]:
     return [sorted(by_number[n]) for n in sorted(by_number)]
 
 
+Severity = Literal["safety-critical", "important"]
+
+
 @dataclass(frozen=True)
 class FlaggedChoice:
-    choice: str
+    choice: str  # the action or urgency chosen; "" for key steps left out
     label: str
     why: str
-    severity: Literal["safety-critical", "important"]
+    severity: Severity
 
 
 @dataclass(frozen=True)
@@ -304,18 +308,34 @@ def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequen
     out_of_order = [(a, b) for a, b in ordered if not my_rank[a] < my_rank[b]]
     order_score = 1.0 if not ordered else 1 - len(out_of_order) / len(ordered)
     labels = {a.id: a.text for a in catalog.triage_actions} | {tier: label for label, tier in URGENCY_LABELS}
-    flagged = {c.choice: ("safety-critical", c.why) for c in case.safety_critical}
-    flagged |= {c.choice: ("important", c.why) for c in case.important}
-    hits = [
-        FlaggedChoice(choice, labels.get(choice, choice), why, severity)  # type: ignore[arg-type]
-        for choice, (severity, why) in flagged.items()
-        if choice in picked or choice == urgency
-    ]
     key_tier = URGENCIES.index(case.urgency)
-    needless = [a for a in picked if a not in key_rank and a not in flagged and catalog.supervisor_tier(a) >= key_tier]
+    # Telling the supervisor late is no error when the answer also tells them in time.
+    in_time = any(catalog.supervisor_tier(a) >= key_tier for a in picked)
+    late = {a for a in picked if 0 <= catalog.supervisor_tier(a) < key_tier} if in_time else set()
+    hits: list[FlaggedChoice] = []
+    flagged: set[str] = set()
+    severities: list[tuple[Severity, list[WrongChoice]]] = [
+        ("safety-critical", case.safety_critical),
+        ("important", case.important),
+    ]
+    for severity, wrongs in severities:
+        for wrong in wrongs:
+            if wrong.choice is not None:
+                flagged.add(wrong.choice)
+                if (wrong.choice in picked and wrong.choice not in late) or wrong.choice == urgency:
+                    label = labels.get(wrong.choice, wrong.choice)
+                    hits.append(FlaggedChoice(wrong.choice, label, wrong.why, severity))
+            elif not set(wrong.missing) & set(picked):
+                label = "Left out: " + " or ".join(labels.get(a, a) for a in wrong.missing)
+                hits.append(FlaggedChoice("", label, wrong.why, severity))
+    needless = [
+        a
+        for a in picked
+        if a not in key_rank and (a in late or (a not in flagged and catalog.supervisor_tier(a) >= key_tier))
+    ]
     if urgency == case.urgency:
         verdict: Literal["right", "more-than-needed", "wrong"] = "right"
-    elif urgency not in flagged and catalog.supervisor_tier(urgency) > key_tier:
+    elif urgency not in flagged and case.acts_sooner(urgency):
         verdict = "more-than-needed"
     else:
         verdict = "wrong"

@@ -22,7 +22,7 @@ from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
 from .handin import import_handin
 from .markup import inline, plain
-from .render.review import STAGES
+from .render.review import STAGES, UNREADABLE
 from .scoring import score_triage_answer
 from .session import CSS
 from .store import Attempt, ResponseStore, store_owner
@@ -124,16 +124,18 @@ class Supervision:
             case = cases[item]
             result = score_triage_answer(self.catalog, case, attempt.answer)
             if result is None:
-                continue
-            verdict = (
-                "<p class='wb-wrong'><b>⚠ Safety-critical error made.</b></p>"
-                if result.safety_critical
-                else "<p class='wb-right'>No safety-critical error.</p>"
-            )
-            shown = (
-                f"<h3>{inline(case.title)}</h3>{verdict}{triage_answer_html(self.catalog, result)}"
-                f"<details><summary>Key and feedback</summary>{triage_feedback(self.catalog, case, result)}</details>"
-            )
+                shown = f"<h3>{inline(case.title)}</h3>{UNREADABLE}"
+            else:
+                verdict = (
+                    "<p class='wb-wrong'><b>⚠ Safety-critical error made.</b></p>"
+                    if result.safety_critical
+                    else "<p class='wb-right'>No safety-critical error.</p>"
+                )
+                shown = (
+                    f"<h3>{inline(case.title)}</h3>{verdict}{triage_answer_html(self.catalog, result)}"
+                    "<details><summary>Key and feedback</summary>"
+                    f"{triage_feedback(self.catalog, case, result)}</details>"
+                )
             display(FeedbackForm(self.recorder(challenge), f"triage/{item}", shown))
 
     def reflections(self) -> None:

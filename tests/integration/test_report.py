@@ -124,7 +124,7 @@ def test_review_table_choice_is_listed_among_the_misses(
 ) -> None:
     folder = tmp_path / "cohort"
     case = catalog.get("triage_case", case_id, TriageCase)
-    urgency, steps = answer_with(case, choice)
+    urgency, steps = answer_with(catalog, case, choice)
     _one_answer(folder, "Row Trainee", case_id, {"urgency": urgency, "steps": steps})
     report, _ = write_report(folder, tmp_path / "r", ["html"])
     rows = _misses_in((tmp_path / "r.html").read_text(encoding="utf-8"))
@@ -197,3 +197,42 @@ def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> No
     assert "warning: left out: copied-alone.sqlite: not a clinician-workbook response store (empty file)" in result.err
     assert "warning: triage cases not answered yet: Ada (11 of 12)" in result.err
     assert "1 trainees, 1 safety-critical misses" in result.out
+
+
+def test_an_unreadable_answer_never_hides_the_one_before_it(catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    critical = {"urgency": "routine", "steps": [["act-safety-plan"]]}
+    _one_answer(folder, "Una", "triage-self-harm-clear", critical, {"urgency": "immediate", "steps": [["x", 1]]})
+    report, _ = write_report(folder, tmp_path / "r", ["html"])
+    assert [m.case for m in report.misses] == ["triage-self-harm-clear"]
+    assert any("could not be read" in line for line in report.unchecked)
+    assert "\\\\" not in " ".join(report.unchecked)  # no Python repr in what people read
+
+
+def test_every_earlier_critical_answer_is_kept_as_corrected(catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    case = catalog.get("triage_case", "triage-self-harm-clear", TriageCase)
+    _one_answer(
+        folder,
+        "Cora",
+        case.id,
+        {"urgency": "routine", "steps": [["act-promise-confidentiality"]]},
+        {"urgency": "immediate", "steps": [["act-end-session-as-usual"]]},
+        {"urgency": "immediate", "steps": [["act-end-session-as-usual"]]},  # the same again: listed once
+        {"urgency": case.urgency, "steps": case.actions},
+    )
+    report, _ = write_report(folder, tmp_path / "r", ["csv"])
+    chosen = [{label for label, _ in m.critical} for m in report.corrected]
+    assert len(chosen) == 2 and not report.misses
+    assert "Promise the client that it will stay between the two of you" in chosen[0]
+
+
+def test_subfolders_and_hidden_stores_are_said_to_be_left_out(catalog: Catalog, tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    _all_correct(folder, catalog)
+    _one_answer(folder / "late", "Bob", "triage-self-harm-clear", {"urgency": "routine", "steps": []})
+    (folder / ".bob.sqlite").write_bytes(b"")
+    (folder / ".DS_Store").write_bytes(b"finder")
+    report, _ = write_report(folder, tmp_path / "r", ["html"])
+    assert not report.all_clear
+    assert [line.split(":")[1].strip() for line in report.unchecked] == [".bob.sqlite", "late/"]

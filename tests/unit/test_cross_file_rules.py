@@ -62,7 +62,7 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
             "variant: clear\nurgency: next-supervision\n"
             "actions: [act-review-progress-with-client, act-raise-next-supervision]\n"
             "safety_critical:\n  - choice: act-raise-next-supervision\n    why: Contradiction.\n"
-            "rationale: Because.\nreview: draft\n---\nA fictional case.\n",
+            "rationale: Because.\nhelp_seeking: H.\nreview: draft\n---\nA fictional case.\n",
             "safety_critical[0].choice",
             "part of the correct answer",
         ),
@@ -71,7 +71,7 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
             "---\nkind: triage_case\nid: extra-triage\ntitle: Extra\nred_flag: rf-persistent-worsening\n"
             "variant: clear\nurgency: next-supervision\nactions: [act-raise-next-supervision]\n"
             "safety_critical:\n  - choice: act-promise-confidentialty\n    why: Typo.\n"
-            "rationale: Because.\nreview: draft\n---\nA fictional case.\n",
+            "rationale: Because.\nhelp_seeking: H.\nreview: draft\n---\nA fictional case.\n",
             "safety_critical[0].choice",
             "did you mean 'act-promise-confidentiality'",
         ),
@@ -80,15 +80,15 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
             "---\nkind: triage_case\nid: extra-triage\ntitle: Extra\nred_flag: rf-persistent-worsening\n"
             "variant: clear\nurgency: next-supervision\nactions: [act-raise-next-supervision]\n"
             "distractor_actions: [act-raise-next-supervision]\n"
-            "rationale: Because.\nreview: draft\n---\nA fictional case.\n",
+            "rationale: Because.\nhelp_seeking: H.\nreview: draft\n---\nA fictional case.\n",
             "distractor_actions[0]",
             "also a correct action",
         ),
         "a self-harm red flag makes a self-harm case": (
             "extra.md",
             "---\nkind: triage_case\nid: extra-triage\ntitle: Extra\nred_flag: rf-self-harm-thoughts\n"
-            "variant: clear\nurgency: same-day\nactions: [act-ask-directly]\n"
-            "rationale: Because.\nreview: draft\n---\nA fictional case.\n",
+            "variant: clear\nurgency: same-day\nactions: [act-ask-directly, act-tell-supervisor-today]\n"
+            "rationale: Because.\nhelp_seeking: H.\nreview: draft\n---\nA fictional case.\n",
             "self_harm",
             "must be true",
         ),
@@ -96,7 +96,7 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
             "extra.md",
             "---\nkind: triage_case\nid: extra-triage\ntitle: Extra\nred_flag: rf-persistent-worsening\n"
             "variant: look-alike\nurgency: routine\nactions: [act-normalise-and-continue]\n"
-            "rationale: Because.\nreview: draft\n---\nA fictional case.\n",
+            "rationale: Because.\nhelp_seeking: H.\nreview: draft\n---\nA fictional case.\n",
             "red_flag",
             "a look-alike has no red flag",
         ),

@@ -79,6 +79,7 @@ def test_references_are_found_in_nested_fields() -> None:
             "actions": ["act-a", ["act-b", "act-d"]],
             "distractor_actions": ["act-c"],
             "rationale": "r",
+            "help_seeking": "h",
             "body": "b",
             "review": "draft",
         }

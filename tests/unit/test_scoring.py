@@ -95,11 +95,16 @@ SAFETY_TABLE = [
 ]
 
 
-def answer_with(case: TriageCase, choice: str) -> tuple[str, list[list[str]]]:
-    """The key's answer with ``choice`` made instead of the key's urgency, or added as a last step."""
+def answer_with(catalog: Catalog, case: TriageCase, choice: str) -> tuple[str, list[list[str]]]:
+    """The key's answer with ``choice`` made instead: an urgency instead of the key's, an action as
+    a last step (a late supervisor action instead of the key's timely ones)."""
+    key = [list(step) for step in case.actions]
     if choice in URGENCIES:
-        return choice, [list(step) for step in case.actions]
-    return case.urgency, [*[list(step) for step in case.actions], [choice]]
+        return choice, key
+    if catalog.supervisor_tier(choice) >= 0:
+        in_time = URGENCIES.index(case.urgency)
+        key = [kept for step in key if (kept := [a for a in step if catalog.supervisor_tier(a) < in_time])]
+    return case.urgency, [*key, [choice]]
 
 
 def test_triage_key_scores_full(catalog: Catalog) -> None:
@@ -112,7 +117,7 @@ def test_triage_key_scores_full(catalog: Catalog) -> None:
 @pytest.mark.parametrize(("case_id", "choice"), SAFETY_TABLE)
 def test_review_table_choice_is_safety_critical(catalog: Catalog, case_id: str, choice: str) -> None:
     case = _case(catalog, case_id)
-    urgency, steps = answer_with(case, choice)
+    urgency, steps = answer_with(catalog, case, choice)
     result = score_triage(catalog, case, urgency, steps)
     assert choice in {c.choice for c in result.safety_critical}
     assert not result.passed
@@ -125,6 +130,40 @@ def test_routine_with_a_safety_plan_on_imminent_danger_is_flagged(catalog: Catal
     result = score_triage(catalog, case, "routine", [["act-safety-plan"], ["act-record-session"]])
     assert "routine" in {c.choice for c in result.safety_critical}
     assert result.score < 0.3 and not result.passed
+
+
+@pytest.mark.parametrize(
+    ("case_id", "kept"),
+    [
+        ("triage-self-harm-clear", ["act-listen-and-acknowledge", "act-explain-confidentiality-limits"]),
+        ("triage-self-harm-subtle", ["act-listen-and-acknowledge", "act-ask-directly", "act-safety-plan"]),
+    ],
+)
+def test_leaving_out_getting_help_on_a_self_harm_case_is_safety_critical(
+    catalog: Catalog, case_id: str, kept: list[str]
+) -> None:
+    case = _case(catalog, case_id)
+    result = score_triage(catalog, case, case.urgency, [kept, ["act-record-session"]])
+    left_out = [c for c in result.safety_critical if c.label.startswith("Left out:")]
+    assert left_out and not result.passed
+    assert "Left out:" in triage_feedback(catalog, case, result)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "late"),
+    [("triage-self-harm-clear", "act-tell-supervisor-today"), ("triage-unsafe-subtle", "act-raise-next-supervision")],
+)
+def test_telling_the_supervisor_again_later_is_no_error(catalog: Catalog, case_id: str, late: str) -> None:
+    case = _case(catalog, case_id)
+    result = score_triage(catalog, case, case.urgency, [*case.actions, [late]])
+    assert result.passed and result.score == 1.0 and result.not_needed == [late]
+    assert not result.safety_critical and not result.important
+
+
+def test_acting_at_once_on_a_self_harm_disclosure_is_never_an_error(catalog: Catalog) -> None:
+    case = _case(catalog, "triage-self-harm-subtle")
+    result = score_triage(catalog, case, "immediate", case.actions)
+    assert result.urgency_verdict == "more-than-needed" and result.passed
 
 
 def test_a_tie_inside_a_key_group_scores_full_order(catalog: Catalog) -> None:

@@ -24,6 +24,13 @@ CASES: dict[str, tuple[int, str, str]] = {
     "flagged-but-not-offered.md": (10, "important[0].choice", "not offered in this case"),
     "listed-twice.md": (14, "important[0].choice", "already listed under safety_critical"),
     "key-action-twice.md": (10, "actions[1][1]", "appears twice in the key"),
+    "key-holds-red-flag-error.md": (10, "actions[1][0]", "cannot be in the key"),
+    "key-tells-supervisor-too-late.md": (8, "actions", "no step brings the supervisor in"),
+    "below-red-flag-urgency.md": (7, "urgency", "below its red flag's urgency 'same-day'"),
+    "self-harm-omission-unflagged.md": (10, "actions[1][0]", "a 'missing' entry under safety_critical"),
+    "missing-not-in-key.md": (10, "important[0].missing[0]", "is not in the key"),
+    "offered-twice.md": (11, "distractor_actions[1]", "offered twice"),
+    "choice-and-missing.md": (11, "important[0]", "not both or neither"),
 }
 
 

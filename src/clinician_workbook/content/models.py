@@ -296,8 +296,17 @@ class ReflectionPrompt(Reviewed):
 
 
 class WrongChoice(Model):
-    choice: Text  # a triage action id or an urgency value; checked across files
+    """A wrong answer and why: a choice made (``choice``), or key steps all left out (``missing``)."""
+
+    choice: Text | None = None  # a triage action id or an urgency value; checked across files
+    missing: list[ActionId] = []  # flagged when the answer includes none of these key actions
     why: Text
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> WrongChoice:
+        if (self.choice is None) == (not self.missing):
+            raise ValueError("give either 'choice' or 'missing', not both or neither")
+        return self
 
 
 class TriageCase(Reviewed, SafetyFields):
@@ -316,8 +325,20 @@ class TriageCase(Reviewed, SafetyFields):
     def key_actions(self) -> list[str]:
         return flatten(self.actions)
 
+    def acts_sooner(self, tier: str) -> bool:
+        """Whether choosing urgency ``tier`` only brings help in sooner than this case needs.
+
+        A tier above the key that means telling the supervisor, or, when the case concerns
+        self-harm, acting at once: never scored as an error.
+        """
+        if tier not in URGENCIES or URGENCIES.index(tier) <= URGENCIES.index(self.urgency):
+            return False
+        return tier in SUPERVISOR_TIERS or (self.self_harm and tier == "immediate")
+
     @model_validator(mode="after")
-    def _look_alikes_are_routine(self) -> TriageCase:
+    def _consistent(self) -> TriageCase:
+        if not self.help_seeking:  # shown after every answer, whatever the case
+            raise ValueError("help_seeking: required for every triage case")
         if (self.variant == "look-alike") != (self.red_flag is None):
             raise ValueError("red_flag: a look-alike has no red flag, every other case has one")
         if self.variant == "look-alike" and self.urgency != "routine":

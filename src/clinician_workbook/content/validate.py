@@ -146,6 +146,7 @@ class _Checker:
 
     def check_red_flag(self, flag: RedFlag) -> None:
         self.check_steps(flag, flag.actions)
+        self.check_supervisor_in_key(flag, flag.urgency, flag.actions)
         for index, error in enumerate(flag.safety_critical_errors):
             if error.action in flag.key_actions:
                 self.report(
@@ -162,19 +163,43 @@ class _Checker:
                     self.report(item, ("actions", s_index, a_index), f"{action!r} appears twice in the key")
                 seen.add(action)
 
+    def check_supervisor_in_key(self, item: RedFlag | TriageCase, urgency: str, steps: list[list[str]]) -> None:
+        """A tier that needs the supervisor has a key step that brings the supervisor in that soon."""
+        tier = URGENCIES.index(urgency)
+        soonest = max((self.catalog.supervisor_tier(a) for step in steps for a in step), default=-1)
+        if tier > 0 and soonest < tier:
+            self.report(
+                item,
+                ("actions",),
+                f"no step brings the supervisor in as soon as the urgency {urgency!r} needs "
+                "(an action whose tells_supervisor is that soon or sooner)",
+            )
+
     def check_triage_case(self, case: TriageCase) -> None:
         actions = self.catalog.items.get("triage_action", {})
         self.check_steps(case, case.actions)
+        self.check_supervisor_in_key(case, case.urgency, case.actions)
         flagged: dict[str, str] = {}  # choice -> the list it is in
         for severity in ("safety_critical", "important"):
-            for index, choice in enumerate(getattr(case, severity)):
-                self.check_wrong_choice(case, severity, index, choice.choice, actions, flagged)
+            for index, wrong in enumerate(getattr(case, severity)):
+                if wrong.choice is not None:
+                    self.check_wrong_choice(case, severity, index, wrong.choice, actions, flagged)
+                for a_index, action in enumerate(wrong.missing):
+                    if action not in case.key_actions:
+                        self.report(case, (severity, index, "missing", a_index), f"{action!r} is not in the key")
+        seen: set[str] = set()
         for index, action in enumerate(case.distractor_actions):
             if action in case.key_actions:
                 self.report(case, ("distractor_actions", index), f"{action!r} is also a correct action")
+            elif action in seen:
+                self.report(case, ("distractor_actions", index), f"{action!r} is offered twice")
+            seen.add(action)
         flag = self.catalog.items.get("red_flag", {}).get(case.red_flag or "")
-        if isinstance(flag, RedFlag) and flag.self_harm and not case.self_harm:
-            self.report(case, ("self_harm",), "must be true: the red flag concerns self-harm")
+        if isinstance(flag, RedFlag):
+            if flag.self_harm and not case.self_harm:
+                self.report(case, ("self_harm",), "must be true: the red flag concerns self-harm")
+            if URGENCIES.index(case.urgency) < URGENCIES.index(flag.urgency):
+                self.report(case, ("urgency",), f"is below its red flag's urgency {flag.urgency!r}")
         self.check_severity_floor(case, flag if isinstance(flag, RedFlag) else None, flagged)
 
     def check_wrong_choice(
@@ -203,7 +228,7 @@ class _Checker:
         flagged[choice] = severity
         if choice in actions and choice not in case.distractor_actions:
             self.report(case, loc, f"{choice!r} is not offered in this case (add it to distractor_actions)")
-        if self.catalog.supervisor_tier(choice) >= URGENCIES.index(case.urgency):
+        if self.catalog.supervisor_tier(choice) >= URGENCIES.index(case.urgency) or case.acts_sooner(choice):
             self.report(
                 case,
                 loc,
@@ -215,6 +240,14 @@ class _Checker:
         """Wrong choices a case must flag, derived from its red flag and its urgency tier."""
         key_tier = URGENCIES.index(case.urgency)
         critical_errors = {e.action for e in flag.safety_critical_errors} if flag else set()
+        for s_index, step in enumerate(case.actions):
+            for a_index, action in enumerate(step):
+                if action in critical_errors and flag is not None:
+                    self.report(
+                        case,
+                        ("actions", s_index, a_index),
+                        f"{action!r} is a safety-critical error of red flag {flag.id!r}; it cannot be in the key",
+                    )
         for index, action in enumerate(case.distractor_actions):
             if action in critical_errors and flag is not None:
                 reason, needed = f"is a safety-critical error of red flag {flag.id!r}", "safety_critical"
@@ -226,14 +259,24 @@ class _Checker:
             if flagged.get(action) == "safety_critical" or (action in flagged and needed != "safety_critical"):
                 continue
             self.report(case, ("distractor_actions", index), f"{action!r} {reason}; list it under {needed}")
-        if case.self_harm:
-            for tier in URGENCIES[:key_tier]:
-                if flagged.get(tier) != "safety_critical":
+        if not case.self_harm:
+            return
+        for tier in URGENCIES[:key_tier]:
+            if flagged.get(tier) != "safety_critical":
+                self.report(
+                    case,
+                    ("safety_critical",),
+                    f"urgency {tier!r} is below this self-harm case's {case.urgency!r}; list it under safety_critical",
+                )
+        covered = {a for wrong in case.safety_critical for a in wrong.missing}
+        for s_index, step in enumerate(case.actions):
+            for a_index, action in enumerate(step):
+                if self.catalog.supervisor_tier(action) >= 0 and action not in covered:
                     self.report(
                         case,
-                        ("safety_critical",),
-                        f"urgency {tier!r} is below this self-harm case's {case.urgency!r}; "
-                        "list it under safety_critical",
+                        ("actions", s_index, a_index),
+                        f"leaving out {action!r} must be safety-critical in a self-harm case: "
+                        "list it in a 'missing' entry under safety_critical",
                     )
 
     def check_strategy_match(self, match: StrategyMatch) -> None:

@@ -37,6 +37,7 @@ from ..scoring import (
 from ..store import Attempt
 from . import render
 
+UNREADABLE = '<p class="wb-empty">⚠ The saved answer could not be read (it is not in the form this exercise saves).</p>'
 FEEDBACK = "feedback"  # supervisor attempts: exercise "feedback", item "<exercise>/<item>"
 STAGES = [
     ("description", "Description"),
@@ -196,7 +197,9 @@ class Review:
             latest, n = self._latest("triage", c.id)
             feedback, answer = '<p class="wb-empty">Not answered yet.</p>', ""
             given = triage_answer(latest.answer) if latest is not None else None
-            if given is not None:
+            if latest is not None and given is None:
+                feedback = UNREADABLE
+            elif given is not None:
                 result = score_triage(self.catalog, c, given.urgency, given.steps)
                 answer = triage_answer_html(self.catalog, result)
                 feedback = triage_feedback(self.catalog, c, result)

@@ -22,7 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.content.models import DIFFICULTIES
+from clinician_workbook.responses import ResponseStore
+from clinician_workbook.scoring import FELT, next_difficulty
 
 BUDGET_P95_MS = 20.0
 REPLY = (
@@ -32,12 +34,27 @@ REPLY = (
     "happens in your body as we approach it, without needing to go any further than feels okay?"
 )
 WORDS = REPLY.split()
+# The resistance-avoidance practice set: its client statements with their difficulty (a round is
+# saved under its statement's id) and the skill criteria a trainee rates their response against.
+STATEMENTS = [(f"ra-cs-{level}-{n}", level) for level in DIFFICULTIES for n in (1, 2, 3)]
+CRITERIA = ["ra-crit-name-the-shift", "ra-crit-validate-protection", "ra-crit-explore-rupture", "ra-crit-non-defensive"]
 
 
 def realistic_answer(rng: random.Random, i: int) -> dict[str, object]:
-    """Roughly what the respond exercise saves: a ~400-character reply plus self-ratings."""
-    text = " ".join(rng.choice(WORDS) for _ in range(70))[:400]
-    return {"text": text, "felt": "about right", "criteria": {"empathy": i % 5, "curiosity": (i + 2) % 5}}
+    """What the respond exercise saves for a rated round: a ~400-character response, self-ratings 0-4,
+    how the statement felt and the difficulty it steps to (the answer shape ``check_answer`` accepts)."""
+    statement, difficulty = STATEMENTS[i % len(STATEMENTS)]
+    text = " ".join(rng.choice(WORDS) for _ in range(80))[:400].strip()
+    ratings = {criterion: rng.randint(0, 4) for criterion in CRITERIA}
+    felt = rng.choice(FELT)
+    return {
+        "statement": statement,
+        "difficulty": difficulty,
+        "response": text,
+        "ratings": ratings,
+        "felt": felt,
+        "next_difficulty": next_difficulty(difficulty, felt, list(ratings.values())),
+    }
 
 
 def percentile(ordered: list[float], p: float) -> float:
@@ -52,10 +69,11 @@ def measure(folder: Path, saves: int) -> list[float]:
     answers = [realistic_answer(rng, i) for i in range(saves)]
     latencies: list[float] = []
     with ResponseStore.open(folder, "benchmark-trainee") as store:
-        store.save("warm-up", "respond", "w", answers[0])  # first-save costs (page cache, file growth) apart
-        for i, answer in enumerate(answers):
+        # One save first, to keep first-save costs (page cache, file growth) apart.
+        store.save("warm-up", "respond", str(answers[0]["statement"]), answers[0])
+        for answer in answers:
             start = time.perf_counter()
-            store.save("resistance-avoidance", "respond", f"rv-{i % 12}", answer)
+            store.save("resistance-avoidance", "respond", str(answer["statement"]), answer)
             latencies.append((time.perf_counter() - start) * 1000)
     return latencies
 

@@ -56,7 +56,7 @@ def answered_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import random
 
     from clinician_workbook.content import load_bundled
-    from clinician_workbook.store import ResponseStore, store_path
+    from clinician_workbook.responses import ResponseStore, store_path
     from tests.factories import Plan, fill_store
 
     folder = tmp_path_factory.mktemp("answered") / "responses"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.content.models import URGENCIES
-from clinician_workbook.scoring import FELT, next_difficulty, score_spot_signs, sign_options
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
+from clinician_workbook.scoring import FELT, next_difficulty, sign_options
 
 PRACTICE = ("emotional-overwhelm", "resistance-avoidance", "feeling-stuck")
 RESPONSES = [
@@ -36,9 +36,8 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
                 continue
             options = sign_options(v, 0)
             chosen = [s for s in options if (s in {p.sign for p in v.signs_present}) != (rng.random() < 0.2)]
-            store.save(
-                challenge, "spot-signs", v.id, {"chosen": chosen, "score": score_spot_signs(catalog, v, chosen).score}
-            )
+            if chosen:  # an empty submission is not an attempt
+                store.save(challenge, "spot-signs", v.id, {"chosen": chosen})
             rupture = v.rupture if rng.random() < 0.7 else "none"
             store.save(challenge, "classify", v.id, {"challenge": v.challenges[0], "rupture": rupture})
         level = "beginner"

@@ -7,6 +7,12 @@ kernel), reuses one HTML exporter and one Chromium, and writes every file atomic
 A journal beside the outputs records the key (a hash of the content, the notebook, the
 parameters, the package version and, in review mode, the store's state) each output was
 made from, so a rerun skips what is up to date.
+
+File modes are decided by the mode of the batch (:func:`file_mode`): review documents hold
+trainees' answers and are owner-only (0600) in folders created 0700; handouts hold no answers
+(a name and a cohort on a blank worksheet, made to be printed and handed out) and are 0644 in
+ordinary folders. The journal is always owner-only: nobody else needs it, and in review mode
+its keys say when each trainee's answers last changed.
 """
 
 from __future__ import annotations
@@ -28,17 +34,23 @@ from .content import load_bundled
 from .content.loader import content_files
 from .curriculum import page_title
 from .errors import UsageError, WorkbookError
+from .files import PRIVATE, SHARED, make_private_dir
 from .paths import bundled_content_dir
 from .progress import Progress
+from .responses import read_store, safe_filename, store_path
 from .roster import Trainee
 from .runner import NOTEBOOKS, notebook_for
-from .store import read_store, safe_filename, store_path
 
 if TYPE_CHECKING:
     from .export.pdf import Paper
 
 JOURNAL = ".workbook-batch.jsonl"
 MODES = ("handout", "review")
+
+
+def file_mode(mode: str) -> int:
+    """The file mode of a batch's documents: owner-only unless they are handouts (no answers)."""
+    return SHARED if mode == "handout" else PRIVATE
 
 
 @dataclass(frozen=True)
@@ -179,8 +191,12 @@ class Journal:
         return all(self.keys.get(p) == item.key and Path(p).exists() for p in item.outputs)
 
     def record(self, item: Item) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
+        make_private_dir(self.path.parent)
+        with os.fdopen(
+            os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE), "a", encoding="utf-8"
+        ) as handle:
+            if os.name == "posix":  # open()'s mode is filtered by the umask; this also tightens an older journal
+                os.fchmod(handle.fileno(), PRIVATE)
             for p in item.outputs:
                 handle.write(json.dumps({"path": p, "key": item.key}) + "\n")
                 self.keys[p] = item.key
@@ -209,7 +225,7 @@ def render_item(item: Item) -> Result:
         runner, exporter = _worker()
         nb = runner.run(notebook_for(item.challenge), item.parameters)
         title = f"{item.parameters['trainee']}: {page_title(load_bundled(), item.challenge)} ({item.mode})"
-        write_documents(exporter, nb, [Path(p) for p in item.outputs], item.paper, title)
+        write_documents(exporter, nb, [Path(p) for p in item.outputs], item.paper, title, mode=file_mode(item.mode))
     except Exception as err:  # a batch must finish: report the item, keep going
         reason = str(err).splitlines()[0] if str(err) else ""
         if not isinstance(err, WorkbookError):
@@ -255,7 +271,10 @@ def run_batch(
     progress: Progress | None = None,
 ) -> Summary:
     started = time.monotonic()
-    out.mkdir(parents=True, exist_ok=True)
+    if all(file_mode(item.mode) == SHARED for item in items):
+        out.mkdir(parents=True, exist_ok=True)
+    else:
+        make_private_dir(out)
     journal = Journal(out)
     summary = Summary()
     todo = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,13 +14,13 @@ from .content import validate_content
 from .content.stats import format_stats, format_summary
 from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
-from .handin import import_handin, write_export
 from .lab import run_lab
 from .paths import bundled_content_dir
 from .progress import Progress
 from .report import write_report
+from .responses import ResponseStore, store_path
+from .responses.handin import import_handin, write_export
 from .roster import read_roster
-from .store import ResponseStore, store_path
 from .workspace import Workspace, find_workspace, init_workspace
 
 
@@ -69,15 +70,16 @@ def cmd_responses_export(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"{path}: no answers saved yet for {trainee!r}")
     with ResponseStore(path, trainee) as store:
-        write_export(store, Path(args.out))
-        count = store.count()
-    print(f"exported {count} attempts of {trainee!r} to {args.out}")
+        write_export(store, Path(args.out), backup=args.backup)
+    count = len(json.loads(Path(args.out).read_text(encoding="utf-8"))["attempts"])
+    what = "backup of every answer" if args.backup else "hand-in (private reflections and drafts left out)"
+    print(f"exported {count} attempts of {trainee!r} to {args.out}: {what}")
     return 0
 
 
 def cmd_responses_import(args: argparse.Namespace) -> int:
     _, folder, _ = _whose(args, need_trainee=False)
-    result = import_handin(Path(args.file), folder)
+    result = import_handin(Path(args.file), folder, backup=args.backup)
     print(
         f"imported {result.added} attempts of {result.trainee!r} into {result.store} "
         f"({result.skipped_existing} already there)"
@@ -132,6 +134,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     for path in written:
         print(path)
+    if report.skipped:  # the report is made, but a script running it must learn that it is partial
+        print(f"error: {len(report.skipped)} file(s) left out of the report (listed above)", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -187,10 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--trainee", metavar="ID", help="default: this workspace's trainee")
     export.add_argument("--responses", metavar="PATH", help="store folder or .sqlite file")
     export.add_argument("--out", required=True, metavar="FILE.json")
+    export.add_argument(
+        "--backup", action="store_true", help="keep everything, private reflections included (still owner-only)"
+    )
     export.set_defaults(func=cmd_responses_export)
     imp = actions.add_parser("import", help="add the answers in a hand-in JSON file to that trainee's store")
     imp.add_argument("file", metavar="FILE.json")
     imp.add_argument("--responses", metavar="PATH", help="store folder (default: this workspace's)")
+    imp.add_argument("--backup", action="store_true", help="restore your own backup, supervisor notes included")
     imp.set_defaults(func=cmd_responses_import)
 
     export = commands.add_parser("export", help="a trainee's answers as HTML/PDF documents, per challenge and combined")

@@ -6,8 +6,15 @@ report, so that "done 5 of 9" means the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import mean
+
 from .content.catalog import Catalog
 from .content.models import DIFFICULTIES
+from .responses import Attempt, current, in_order
+from .responses.answers import RespondAnswer, read_answer
+from .scoring import score_saved
 
 PRACTICE = ("spot-signs", "classify", "respond", "knowledge-check", "reflect")
 EXERCISES: dict[str, tuple[str, ...]] = {
@@ -41,3 +48,70 @@ def items_for(catalog: Catalog, page: str, exercise: str) -> list[str]:
         "triage": sorted(c.id for c in catalog.triage_cases),
     }
     return found[exercise]
+
+
+@dataclass(frozen=True)
+class ExerciseProgress:
+    exercise: str
+    done: int  # items offered on the page with a current answer that can be read
+    total: int  # items offered on the page
+    attempts: int  # every trainee attempt at those items, repeats included
+    score: float | None  # mean automatic score of the current answers (None: nothing scored)
+
+
+@dataclass(frozen=True)
+class Progress:
+    page: str
+    exercises: list[ExerciseProgress]
+    reached: str | None  # the difficulty deliberate practice has led to, if any round was rated
+
+    @property
+    def done(self) -> int:
+        return sum(e.done for e in self.exercises)
+
+    @property
+    def total(self) -> int:
+        return sum(e.total for e in self.exercises)
+
+    @property
+    def attempts(self) -> int:
+        return sum(e.attempts for e in self.exercises)
+
+    @property
+    def score(self) -> float | None:
+        scores = [e.score for e in self.exercises if e.score is not None]
+        return mean(scores) if scores else None
+
+
+def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progress:
+    """What a trainee has done on ``page``: the one definition of "done n of m" and its score.
+
+    Counts the trainee's own attempts only (never drafts or supervisor notes), at the items the
+    page offers; "done" means the current answer (``responses.current``) can be read.
+    """
+    mine = [a for a in attempts if a.role == "trainee" and a.challenge == page]
+    now = current(mine)
+    rows = []
+    for exercise in EXERCISES.get(page, ()):
+        offered = set(items_for(catalog, page, exercise))
+        answers = {item: a for (_, ex, item), a in now.items() if ex == exercise and item in offered}
+        scores = [s for item, a in answers.items() if (s := score_saved(catalog, exercise, item, a.answer)) is not None]
+        readable = [a for a in answers.values() if read_answer(exercise, "trainee", a.answer) is not None]
+        rows.append(
+            ExerciseProgress(
+                exercise,
+                len(readable),
+                len(offered),
+                sum(1 for a in mine if a.exercise == exercise and a.item in offered),
+                mean(scores) if scores else None,
+            )
+        )
+    rounds = [
+        r
+        for a in in_order(mine)
+        if a.exercise == "respond"
+        and isinstance(r := read_answer("respond", "trainee", a.answer), RespondAnswer)
+        and r.rated
+    ]
+    reached = rounds[-1].next_difficulty if rounds else None
+    return Progress(page, rows, reached if reached in DIFFICULTIES else None)

@@ -1,21 +1,63 @@
-"""Writing output files atomically: a temp file in the same folder, fsync, rename, fsync the folder.
+"""Writing output files atomically and privately: owner-only by default, folders to match.
 
 A crash, a kill or a full disk leaves either the old file or the whole new one, never a part;
 temp files are dot-files ending in ``.part`` and are removed on failure.
+
+Modes are set with ``chmod``, never left to the umask: a trainee's answers must not become
+readable by others because someone's shell has ``umask 022`` (or ``000``). Files are written
+:data:`PRIVATE` unless the caller says :data:`SHARED` (documents without answers, such as
+blank handouts). Folders a private write has to create are made 0700; a folder that already
+exists is left exactly as it is, because it is the user's choice (e.g. a course drive shared
+with their supervisor).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
+PRIVATE = 0o600
+SHARED = 0o644
+PRIVATE_DIR = 0o700
 
-def write_atomic(path: Path, data: bytes | str, *, mode: int = 0o644, make_parents: bool = True) -> Path:
-    """Write ``data`` to ``path`` atomically with file mode ``mode``; return ``path``."""
+
+def make_private_dir(folder: Path) -> Path:
+    """Create ``folder`` and any missing parents as 0700; leave every existing folder untouched."""
+    missing = []
+    here = folder
+    while not here.exists():  # a dangling symlink counts as missing, and mkdir then says why
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue  # made meanwhile by another worker of the same batch: its maker sets the mode
+        os.chmod(path, PRIVATE_DIR)  # mkdir's mode is filtered by the umask: make it exact
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder}: exists and is not a folder")
+    return folder
+
+
+def write_atomic(path: Path, data: bytes | str, *, mode: int = PRIVATE, make_parents: bool = True) -> Path:
+    """Write ``data`` to ``path`` atomically with exactly file mode ``mode``; return ``path``.
+
+    With ``make_parents``, missing folders are created: 0700 when ``mode`` is owner-only (a
+    private file in a folder others can list still tells them its name, e.g. a trainee's), else
+    as ``mkdir`` does.
+    """
     if make_parents:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            make_private_dir(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:

@@ -17,17 +17,18 @@ from datetime import date
 from pathlib import Path
 from statistics import mean
 
-from .cohort import Cohort, TraineeRecord, read_cohort
 from .content import Catalog, load_bundled
-from .content.models import DIFFICULTIES, TriageCase
-from .curriculum import EXERCISES, items_for, page_title
+from .content.models import TriageCase
+from .curriculum import EXERCISES, page_title, progress
 from .errors import UsageError
 from .feedback import urgency_label
 from .files import write_atomic
 from .render import render
 from .render.review import FEEDBACK
-from .scoring import TriageResult, score_saved, score_triage_answer
-from .store import Attempt
+from .responses import Attempt
+from .responses.answers import FeedbackAnswer, read_answer
+from .responses.cohort import Cohort, TraineeRecord, read_cohort
+from .scoring import TriageResult, score_triage_answer
 
 FORMATS = ("html", "pdf", "csv")
 CSV_COLUMNS = [
@@ -102,12 +103,9 @@ class Report:
         return not self.misses and not self.unchecked and self.checked > 0
 
 
-def _latest(attempts: Sequence[Attempt], role: str) -> dict[tuple[str, str, str], Attempt]:
-    latest: dict[tuple[str, str, str], Attempt] = {}
-    for a in attempts:  # in time order: the last one wins
-        if a.role == role:
-            latest[(a.challenge, a.exercise, a.item)] = a
-    return latest
+def _note(attempt: Attempt) -> FeedbackAnswer | None:
+    read = read_answer(FEEDBACK, "supervisor", attempt.answer)
+    return read if isinstance(read, FeedbackAnswer) else None
 
 
 def _miss(catalog: Catalog, trainee: str, case: TriageCase, attempt: Attempt, result: TriageResult) -> Miss:
@@ -182,7 +180,6 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
     unanswered: list[str] = []  # trainees with triage cases still to answer, said in one line
     for record in cohort.trainees:
         attempts = record.ordered()
-        mine = _latest(attempts, "trainee")
         notes = [a for a in attempts if a.role == "supervisor" and a.exercise == FEEDBACK]
         triage = _check_triage(catalog, record, attempts)
         misses = triage.misses
@@ -190,47 +187,30 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
         report.corrected += triage.corrected
         report.checked += triage.checked
         report.unchecked += triage.unreadable
+        unreadable = [a for a in attempts if a.exercise != "triage" and not read_answer(a.exercise, a.role, a.answer)]
+        if unreadable:  # triage answers are said one by one above; these count as not done
+            report.unchecked.append(
+                f"{record.trainee} ({', '.join(record.sources)}): {len(unreadable)} other saved answer(s) could not "
+                "be read and count as not done"
+            )
         if not attempts:
             report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): no answers saved yet")
         elif len(triage.answered) < n_cases:
             unanswered.append(f"{record.trainee} ({n_cases - len(triage.answered)} of {n_cases})")
-        for page, exercises in EXERCISES.items():
-            total = done = count = 0
-            scores: list[float] = []
-            for exercise in exercises:
-                wanted = set(items_for(catalog, page, exercise))
-                total += len(wanted)
-                answered = {k: a for k, a in mine.items() if k[0] == page and k[1] == exercise and k[2] in wanted}
-                done += len(answered)
-                count += sum(
-                    1 for a in attempts if a.role == "trainee" and a.challenge == page and a.exercise == exercise
-                )
-                scores += [
-                    s
-                    for (_, _, item), a in answered.items()
-                    if (s := score_saved(catalog, exercise, item, a.answer)) is not None
-                ]
-            rounds = [
-                a
-                for a in attempts
-                if a.role == "trainee"
-                and a.challenge == page
-                and a.exercise == "respond"
-                and "next_difficulty" in a.answer
-            ]
-            reached = str(rounds[-1].answer["next_difficulty"]) if rounds else None
+        for page in EXERCISES:
+            done = progress(catalog, page, attempts)
             page_notes = [a for a in notes if a.challenge == page]
-            ratings = [int(v) for a in page_notes for v in a.answer.get("ratings", {}).values()]
+            ratings = [v for a in page_notes if (n := _note(a)) is not None for v in n.ratings.values()]
             report.rows.append(
                 Row(
                     record.trainee,
                     page,
                     page_title(catalog, page),
-                    done,
-                    total,
-                    count,
-                    mean(scores) if scores else None,
-                    reached if reached in DIFFICULTIES else None,
+                    done.done,
+                    done.total,
+                    done.attempts,
+                    done.score,
+                    done.reached,
                     mean(ratings) if ratings else None,
                     len(page_notes),
                     len(misses) if page == "when-concerning" else 0,

@@ -27,6 +27,15 @@ from .content.models import (
     WrongChoice,
     flatten,
 )
+from .responses.answers import (
+    ClassifyAnswer,
+    KnowledgeCheckAnswer,
+    RespondAnswer,
+    SpotSignsAnswer,
+    StrategyMatchAnswer,
+    TriageAnswer,
+    read_answer,
+)
 
 Felt = Literal["too easy", "about right", "too hard"]
 FELT: tuple[Felt, ...] = ("too easy", "about right", "too hard")
@@ -159,36 +168,6 @@ def step_word(before: Difficulty, after: Difficulty) -> str:
 
 
 # -- triage -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TriageAnswer:
-    """A saved triage answer: the urgency and the actions as steps (a step of several = together)."""
-
-    urgency: str
-    steps: list[list[str]]
-
-    @property
-    def actions(self) -> list[str]:
-        return flatten(self.steps)
-
-
-def triage_answer(answer: Mapping[str, Any]) -> TriageAnswer | None:
-    """Read a saved triage answer; None when it is not one (no usable urgency or actions).
-
-    Answers saved since ties are kept hold ``steps`` (a list of lists of action ids); older ones
-    hold ``actions``, a flat list read here as one action per step. An action given twice
-    counts once, at its first step.
-    """
-    urgency = answer.get("urgency")
-    raw = answer.get("steps")
-    if raw is None and isinstance(answer.get("actions"), list):
-        raw = [[a] for a in answer["actions"]]
-    if urgency not in URGENCIES or not isinstance(raw, list):
-        return None
-    if not all(isinstance(step, list) and all(isinstance(a, str) for a in step) for step in raw):
-        return None
-    return TriageAnswer(str(urgency), distinct_steps(raw))
 
 
 def distinct_steps(steps: Sequence[Sequence[str]], keep: Callable[[str], bool] = bool) -> list[list[str]]:
@@ -358,8 +337,8 @@ def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequen
 
 def score_triage_answer(catalog: Catalog, case: TriageCase, answer: Mapping[str, Any]) -> TriageResult | None:
     """Score a saved answer (either format); None when it is not a triage answer."""
-    read = triage_answer(answer)
-    return None if read is None else score_triage(catalog, case, read.urgency, read.steps)
+    read = read_answer("triage", "trainee", answer)
+    return score_triage(catalog, case, read.urgency, read.steps) if isinstance(read, TriageAnswer) else None
 
 
 # -- single-choice items ----------------------------------------------------------------------
@@ -391,28 +370,25 @@ def score_strategy_match(catalog: Catalog, match: StrategyMatch, chosen: str) ->
 # -- saved answers ----------------------------------------------------------------------------
 
 
-def score_saved(catalog: Catalog, exercise: str, item: str, answer: dict[str, Any]) -> float | None:
-    """The 0..1 score of a saved answer, or None where nothing is auto-scored (reflections).
-
-    Used by review pages and the cohort report, so both agree with what the widget showed.
-    """
+def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str, Any]) -> float | None:
+    """The 0..1 score of a saved answer, or None where nothing is auto-scored (reflections) or
+    the answer cannot be read. Review pages, progress and the cohort report all use this, so
+    they agree with what the widget showed."""
     items = catalog.items
-    if exercise == "spot-signs" and item in items.get("vignette", {}):
-        return score_spot_signs(catalog, catalog.get("vignette", item, Vignette), answer.get("chosen", [])).score
-    if exercise == "classify" and item in items.get("vignette", {}):
-        vignette = catalog.get("vignette", item, Vignette)
-        return score_classify(catalog, vignette, str(answer.get("challenge")), str(answer.get("rupture"))).score
-    if exercise == "respond" and isinstance(answer.get("ratings"), dict) and answer["ratings"]:
-        return sum(int(v) for v in answer["ratings"].values()) / (4 * len(answer["ratings"]))
-    if exercise == "knowledge-check" and item in items.get("knowledge_check", {}):
+    read = read_answer(exercise, "trainee", answer)
+    if isinstance(read, SpotSignsAnswer) and item in items.get("vignette", {}):
+        return score_spot_signs(catalog, catalog.get("vignette", item, Vignette), read.chosen).score
+    if isinstance(read, ClassifyAnswer) and item in items.get("vignette", {}):
+        return score_classify(catalog, catalog.get("vignette", item, Vignette), read.challenge, read.rupture).score
+    if isinstance(read, RespondAnswer) and read.ratings:
+        return sum(read.ratings.values()) / (4 * len(read.ratings))
+    if isinstance(read, KnowledgeCheckAnswer) and item in items.get("knowledge_check", {}):
         check = catalog.get("knowledge_check", item, KnowledgeCheck)
-        choice = answer.get("choice")
-        if isinstance(choice, int) and 0 <= choice < len(check.options):
-            return float(score_knowledge_check(check, choice).correct)
-    if exercise == "strategy-match" and item in items.get("strategy_match", {}):
+        return float(score_knowledge_check(check, read.choice).correct) if read.choice < len(check.options) else None
+    if isinstance(read, StrategyMatchAnswer) and item in items.get("strategy_match", {}):
         match = catalog.get("strategy_match", item, StrategyMatch)
-        return float(score_strategy_match(catalog, match, str(answer.get("choice"))).correct)
-    if exercise == "triage" and item in items.get("triage_case", {}):
-        result = score_triage_answer(catalog, catalog.get("triage_case", item, TriageCase), answer)
-        return None if result is None else result.score
+        return float(score_strategy_match(catalog, match, read.choice).correct)
+    if isinstance(read, TriageAnswer) and item in items.get("triage_case", {}):
+        case = catalog.get("triage_case", item, TriageCase)
+        return score_triage(catalog, case, read.urgency, read.steps).score
     return None

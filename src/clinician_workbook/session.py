@@ -26,14 +26,14 @@ from .citations import format_reference
 from .content import Catalog, load_bundled
 from .content.loader import suggest
 from .content.models import DIFFICULTIES, Difficulty, Vignette
-from .curriculum import EXERCISES, PAGES, items_for, page_title
+from .curriculum import PAGES, items_for, page_title, progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .feedback import TOGETHER, content_note, help_seeking_box, steps_html, urgency_label
 from .markup import inline, prose
 from .render import handout
-from .render.review import Review
-from .store import Attempt, ResponseStore, read_store, store_path
+from .render.review import LABELS, Review
+from .responses import Attempt, ResponseStore, in_order, read_store, store_path
 from .workspace import find_workspace
 
 MODES = ("interactive", "handout", "review")
@@ -61,14 +61,32 @@ class StoreRecorder:
         return store.save(self.challenge, exercise, item, answer, shared=shared)
 
     def latest(self, exercise: str, item: str) -> Attempt | None:
+        """The current answer, by the one rule (``responses.current``)."""
         found = self.history(exercise, item)
         return found[-1] if found else None
 
     def history(self, exercise: str, item: str | None = None) -> list[Attempt]:
+        """The trainee's attempts, oldest first in the order of the current rule."""
         store = self._open(create=False)
         if store is None:
             return []
-        return store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="trainee")
+        return in_order(store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="trainee"))
+
+    def save_draft(self, exercise: str, item: str, fields: dict[str, str]) -> Attempt | None:
+        if not any(text.strip() for text in fields.values()) and not self.path.exists():
+            return None  # nothing typed and no store yet: nothing to keep or clear
+        store = self._open(create=True)
+        assert store is not None
+        return store.save_draft(self.challenge, exercise, item, fields)
+
+    def draft(self, exercise: str, item: str) -> dict[str, str]:
+        store = self._open(create=False)
+        return {} if store is None else store.draft(self.challenge, exercise, item)
+
+    def all(self) -> list[Attempt]:
+        """Every attempt of this challenge, all roles (for ``curriculum.progress``)."""
+        store = self._open(create=False)
+        return [] if store is None else store.attempts(challenge=self.challenge)
 
     def close(self) -> None:
         if self._store is not None:
@@ -310,14 +328,12 @@ class Session:
 
     def progress(self) -> None:
         """Interactive: what is done so far. Review: the summary table. Handout: nothing."""
-        exercises = EXERCISES.get(self.challenge, ())
-        totals = {e: len(items_for(self.catalog, self.challenge, e)) for e in exercises}
         if self.mode == "handout":
             return None
         if self.mode == "review":
-            return self._show(self.review.summary(self.title, exercises, totals))
-        done = {e: len({a.item for a in self.recorder.history(e)}) for e in exercises}
-        rows = "".join(f"<tr><td>{e.replace('-', ' ')}</td><td>{done[e]} of {totals[e]}</td></tr>" for e in exercises)
+            return self._show(self.review.summary(self.title))
+        done = progress(self.catalog, self.challenge, self.recorder.all())
+        rows = "".join(f"<tr><td>{LABELS[e.exercise]}</td><td>{e.done} of {e.total}</td></tr>" for e in done.exercises)
         self._show(
             "<h2>Your progress</h2><table class='wb-table'><tr><th>Exercise</th><th>Done</th></tr>"
             + rows

@@ -20,12 +20,13 @@ from .content import Catalog, load_bundled
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
-from .handin import import_handin
 from .markup import inline, plain
 from .render.review import STAGES, UNREADABLE
+from .responses import Attempt, ResponseStore, in_order, store_owner
+from .responses.answers import ReflectAnswer, RespondAnswer, read_answer
+from .responses.handin import import_handin
 from .scoring import score_triage_answer
 from .session import CSS
-from .store import Attempt, ResponseStore, store_owner
 
 display = cast(Callable[..., None], _untyped_display)
 
@@ -40,11 +41,17 @@ class SupervisorRecorder:
         return self.store.save(self.challenge, exercise, item, answer, role="supervisor", author=self.author)
 
     def history(self, exercise: str, item: str | None = None) -> list[Attempt]:
-        return self.store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="supervisor")
+        return in_order(self.store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="supervisor"))
 
     def latest(self, exercise: str, item: str) -> Attempt | None:
         found = self.history(exercise, item)
         return found[-1] if found else None
+
+    def save_draft(self, exercise: str, item: str, fields: dict[str, str]) -> Attempt | None:
+        return None  # a supervisor's unsaved comments are not kept in the trainee's store
+
+    def draft(self, exercise: str, item: str) -> dict[str, str]:
+        return {}
 
 
 def open_trainee_store(responses: str | Path, copies: str | Path | None = None) -> ResponseStore:
@@ -100,15 +107,17 @@ class Supervision:
             found += 1
             s = statements[item]
             criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
+            page = inline(self.catalog.challenge(challenge).title)
+            title = f"<h3>{page}: <span class='wb-level'>{s.difficulty}</span></h3>"
+            given = read_answer("respond", "trainee", attempt.answer)
+            if not isinstance(given, RespondAnswer):
+                display(FeedbackForm(self.recorder(challenge), f"respond/{item}", title + UNREADABLE, criteria))
+                continue
             names = {c.id: criterion_name(c) for c in criteria}
-            own = "".join(
-                f"<li>{inline(names.get(k, k))}: {int(v)}</li>" for k, v in attempt.answer.get("ratings", {}).items()
-            )
-            title = inline(self.catalog.challenge(challenge).title)
+            own = "".join(f"<li>{inline(names.get(k, k))}: {v}</li>" for k, v in (given.ratings or {}).items())
             shown = (
-                f"<h3>{title}: <span class='wb-level'>{s.difficulty}</span></h3>"
-                f"<blockquote>{inline(s.text)}</blockquote>"
-                f"<div class='wb-answer'><b>Response:</b> {plain(str(attempt.answer.get('response', '')))}</div>"
+                f"{title}<blockquote>{inline(s.text)}</blockquote>"
+                f"<div class='wb-answer'><b>Response:</b> {plain(given.response)}</div>"
                 + (f"<p>Trainee's self-ratings:</p><ul>{own}</ul>" if own else "<p><i>Not yet self-rated.</i></p>")
             )
             display(FeedbackForm(self.recorder(challenge), f"respond/{item}", shown, criteria))
@@ -144,11 +153,11 @@ class Supervision:
         shared = [(k, a) for k, a in sorted(self.latest.items()) if k[1] == "reflect" and a.shared and k[2] in prompts]
         hidden = sum(1 for k, a in self.latest.items() if k[1] == "reflect" and not a.shared)
         for (challenge, _, item), attempt in shared:
-            stages = attempt.answer.get("stages", {})
-            text = "".join(
-                f"<p><b>{title}</b><br>{plain(str(stages.get(key, '')))}</p>"
-                for key, title in STAGES
-                if stages.get(key)
+            given = read_answer("reflect", "trainee", attempt.answer)
+            stages = given.stages.model_dump() if isinstance(given, ReflectAnswer) else {}
+            text = (
+                "".join(f"<p><b>{title}</b><br>{plain(stages[key])}</p>" for key, title in STAGES if stages.get(key))
+                or UNREADABLE
             )
             display(
                 FeedbackForm(

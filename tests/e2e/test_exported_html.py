@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from clinician_workbook.export.document import ExportRequest, export_workbook
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
 
 PLANTED = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[x](javascript:alert(3))"]
 

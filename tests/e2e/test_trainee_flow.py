@@ -10,7 +10,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
 from tests.e2e.conftest import Lab
 from tests.e2e.lab_ui import open_notebook, panel, restart_and_run_all, run_all
 

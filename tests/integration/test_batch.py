@@ -13,9 +13,9 @@ import pytest
 from clinician_workbook.batch import plan, render_item, run_batch
 from clinician_workbook.content import load_bundled
 from clinician_workbook.progress import Progress
+from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.roster import Trainee, read_roster
 from clinician_workbook.runner import NOTEBOOKS, InProcessRunner, notebook_for, run_papermill
-from clinician_workbook.store import ResponseStore, store_path
 from tests.factories import Plan, fill_store
 
 CHALLENGES = tuple(NOTEBOOKS)

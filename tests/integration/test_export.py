@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from clinician_workbook.export.document import ExportRequest, export_workbook
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "export-check"

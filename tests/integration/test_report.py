@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
+import sqlite3
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import URGENCIES, TriageAction, TriageCase
 from clinician_workbook.feedback import urgency_label
 from clinician_workbook.report import write_report
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
 from tests.factories import Planted, make_cohort
 from tests.unit.test_scoring import SAFETY_TABLE, answer_with
 
@@ -193,7 +195,7 @@ def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> No
     _one_answer(folder, "Ada", "triage-self-harm-clear", {"urgency": "routine", "steps": [["act-safety-plan"]]})
     (folder / "copied-alone.sqlite").write_bytes(b"")
     result = run_cli("report", str(folder), "--out", str(tmp_path / "r"), "--format", "csv")
-    assert result.code == 0
+    assert result.code == 1 and (tmp_path / "r.csv").exists()  # made, and said to be partial
     assert "warning: left out: copied-alone.sqlite: not a clinician-workbook response store (empty file)" in result.err
     assert "warning: triage cases not answered yet: Ada (11 of 12)" in result.err
     assert "1 trainees, 1 safety-critical misses" in result.out
@@ -202,7 +204,15 @@ def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> No
 def test_an_unreadable_answer_never_hides_the_one_before_it(catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "cohort"
     critical = {"urgency": "routine", "steps": [["act-safety-plan"]]}
-    _one_answer(folder, "Una", "triage-self-harm-clear", critical, {"urgency": "immediate", "steps": [["x", 1]]})
+    _one_answer(folder, "Una", "triage-self-harm-clear", critical)
+    damaged = {"urgency": "immediate", "steps": [["x", 1]]}  # as an older version or a damaged file might hold
+    with sqlite3.connect(store_path(folder, "Una")) as conn:
+        conn.execute(
+            "INSERT INTO attempts (uid, trainee, time, challenge, exercise, item, answer, role, author, shared) "
+            "VALUES (?, 'Una', '2999-01-01T00:00:00.000000+00:00', 'when-concerning', 'triage', "
+            "'triage-self-harm-clear', ?, 'trainee', NULL, 0)",
+            ("f" * 32, json.dumps(damaged)),
+        )
     report, _ = write_report(folder, tmp_path / "r", ["html"])
     assert [m.case for m in report.misses] == ["triage-self-harm-clear"]
     assert any("could not be read" in line for line in report.unchecked)
@@ -230,7 +240,9 @@ def test_every_earlier_critical_answer_is_kept_as_corrected(catalog: Catalog, tm
 def test_subfolders_and_hidden_stores_are_said_to_be_left_out(catalog: Catalog, tmp_path: Path) -> None:
     folder = tmp_path / "cohort"
     _all_correct(folder, catalog)
-    _one_answer(folder / "late", "Bob", "triage-self-harm-clear", {"urgency": "routine", "steps": []})
+    _one_answer(
+        folder / "late", "Bob", "triage-self-harm-clear", {"urgency": "routine", "steps": [["act-safety-plan"]]}
+    )
     (folder / ".bob.sqlite").write_bytes(b"")
     (folder / ".DS_Store").write_bytes(b"finder")
     report, _ = write_report(folder, tmp_path / "r", ["html"])

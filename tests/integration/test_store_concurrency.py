@@ -24,17 +24,18 @@ from pathlib import Path
 import pytest
 
 from clinician_workbook.errors import StoreError
-from clinician_workbook.store import ResponseStore, read_store
+from clinician_workbook.responses import Attempt, ResponseStore, read_store
 
 TRAINEE = "alice"
 
 # argv: responses, name, count, pause, ready-file, go-file. Opens the store, says it is ready,
 # waits for the go signal (so both writers really overlap), then saves `count` answers, pausing
-# `pause` seconds after each (a kernel's think time).
+# `pause` seconds after each (a kernel's think time). Save i writes str(i) as its reflection's
+# description (see `numbers`), so a test can tell the saves apart and check their order.
 PAIRED_WRITER = """
 import sys, time
 from pathlib import Path
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.responses import ResponseStore
 
 responses, name, count, pause, ready, go = sys.argv[1:]
 with ResponseStore.open(responses, "alice") as store:
@@ -42,34 +43,38 @@ with ResponseStore.open(responses, "alice") as store:
     while not Path(go).exists():
         time.sleep(0.005)
     for i in range(int(count)):
-        store.save("c", "respond", f"item-{i % 7}", {"text": "x" * 400, "i": i}, author=name)
+        answer = {"stages": {"description": str(i), "feelings": "x" * 400}}
+        store.save("c", "reflect", f"item-{i % 7}", answer, author=name)
         time.sleep(float(pause))
 """
 
 # argv: responses. Saves forever; prints each uid only after save() has returned (acknowledged).
 ENDLESS_WRITER = """
 import sys
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.responses import ResponseStore
 
 store = ResponseStore.open(sys.argv[1], "alice")
 i = 0
 while True:
-    attempt = store.save("c", "respond", f"item-{i % 5}", {"text": "y" * 400, "i": i})
+    answer = {"stages": {"description": str(i), "feelings": "y" * 400}}
+    attempt = store.save("c", "reflect", f"item-{i % 5}", answer)
     print(attempt.uid, flush=True)
     i += 1
 """
 
 
-# argv: responses, done-file. Saves exactly 50 answers, printing each uid once save() has returned,
-# then says it is done and idles with the store still open, as a kernel does until it is killed.
+# argv: responses, done-file. Saves exactly 50 answers (numbered as PAIRED_WRITER's), printing each
+# uid once save() has returned, then says it is done and idles with the store still open, as a
+# kernel does until it is killed.
 FIFTY_THEN_IDLE = """
 import sys, time
 from pathlib import Path
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.responses import ResponseStore
 
 store = ResponseStore.open(sys.argv[1], "alice")
 for i in range(50):
-    attempt = store.save("c", "respond", f"item-{i % 5}", {"text": "z" * 400, "i": i})
+    answer = {"stages": {"description": str(i), "feelings": "z" * 400}}
+    attempt = store.save("c", "reflect", f"item-{i % 5}", answer)
     print(attempt.uid, flush=True)
 Path(sys.argv[2]).touch()
 time.sleep(600)
@@ -79,7 +84,7 @@ time.sleep(600)
 # answer, and an exit without close (os._exit), so the answer and even the tables are only in -wal.
 OLD_VERSION_KERNEL = """
 import os, sqlite3, sys
-from clinician_workbook.store import _COLUMNS, _SCHEMA
+from clinician_workbook.responses.store import _COLUMNS, _SCHEMA
 
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("PRAGMA journal_mode=WAL")
@@ -87,8 +92,8 @@ conn.execute("PRAGMA synchronous=FULL")
 conn.executescript(_SCHEMA)
 conn.executemany("INSERT INTO meta VALUES (?, ?)", [("schema_version", "1"), ("trainee", "alice")])
 conn.execute(
-    f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, 'alice', ?, 'c', 'e', 'i', ?, 'trainee', NULL, 0)",
-    ("0" * 32, "2024-01-01T00:00:00.000000+00:00", '{"text": "saved by the old version"}'),
+    f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, 'alice', ?, 'c', 'reflect', 'i', ?, 'trainee', NULL, 0)",
+    ("0" * 32, "2024-01-01T00:00:00.000000+00:00", '{"stages": {"feelings": "saved by the old version"}}'),
 )
 print("0" * 32, flush=True)
 os._exit(0)
@@ -98,10 +103,10 @@ os._exit(0)
 SAVE_ONCE_NO_CLOSE = """
 import os, sys
 from pathlib import Path
-from clinician_workbook.store import ResponseStore
+from clinician_workbook.responses import ResponseStore
 
 store = ResponseStore(Path(sys.argv[1]), "alice")
-print(store.save("c", "e", "i", {"text": "saved by this version"}).uid, flush=True)
+print(store.save("c", "reflect", "i", {"stages": {"feelings": "saved by this version"}}).uid, flush=True)
 os._exit(0)
 """
 
@@ -123,6 +128,11 @@ def run_script(script: str, *args: str) -> list[str]:
     done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout.decode("ascii").split()
+
+
+def numbers(attempts: list[Attempt]) -> list[int]:
+    """The number each writer script gave its saves, in the order given (see PAIRED_WRITER)."""
+    return [int(a.answer["stages"]["description"]) for a in attempts]
 
 
 def integrity(path: Path) -> list[tuple[str]]:
@@ -179,7 +189,7 @@ def test_two_processes_writing_one_store_lose_nothing(tmp_path: Path, pause: flo
     assert len({a.uid for a in found}) == 1000
     assert sorted(a.author or "" for a in found) == ["w0"] * 500 + ["w1"] * 500
     for name in ("w0", "w1"):  # each writer's own saves are all there, in its order
-        assert [a.answer["i"] for a in found if a.author == name] == list(range(500))
+        assert numbers([a for a in found if a.author == name]) == list(range(500))
     if pause:  # the writes really were concurrent: the two writers' rows alternate in the file
         switches = sum(1 for before, after in itertools.pairwise(found) if before.author != after.author)
         assert switches >= 20, switches
@@ -259,7 +269,7 @@ def test_the_store_file_alone_holds_every_acknowledged_save_of_a_killed_kernel(t
     owner, attempts = read_store(copy, TRAINEE)
     assert owner == TRAINEE
     assert [a.uid for a in attempts] == acknowledged
-    assert [a.answer["i"] for a in attempts] == list(range(50))
+    assert numbers(attempts) == list(range(50))
     assert integrity(copy) == [("ok",)]
     assert sorted(os.listdir(responses)) == ["alice.sqlite"]  # and there was nothing else to copy
 
@@ -280,7 +290,7 @@ def test_an_old_wal_store_is_converted_on_open_and_its_file_alone_then_holds_eve
     assert path.read_bytes()[18:20] == b"\x01\x01"  # rollback-journal mode from now on
     shutil.copyfile(path, copy)
     _, attempts = read_store(copy, TRAINEE)
-    assert [(a.uid, a.answer["text"]) for a in attempts] == [
+    assert [(a.uid, a.answer["stages"]["feelings"]) for a in attempts] == [
         (old_uid, "saved by the old version"),
         (new_uid, "saved by this version"),
     ]
@@ -290,7 +300,7 @@ def test_an_old_wal_store_is_converted_on_open_and_its_file_alone_then_holds_eve
 def test_a_save_cut_off_mid_commit_is_refused_by_readers_until_a_writer_rolls_it_back(tmp_path: Path) -> None:
     path = tmp_path / "alice.sqlite"
     with ResponseStore(path, TRAINEE) as store:
-        saved = store.save("c", "e", "i", {"text": "acknowledged"})
+        saved = store.save("c", "reflect", "i", {"stages": {"feelings": "acknowledged"}})
     done = subprocess.run([sys.executable, "-c", KILLED_MID_COMMIT, str(path)], capture_output=True, timeout=60)
     assert done.returncode == -signal.SIGKILL, done.stderr.decode()
     assert sorted(os.listdir(tmp_path)) == ["alice.sqlite", "alice.sqlite-journal"]

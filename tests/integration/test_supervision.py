@@ -13,11 +13,11 @@ import pytest
 
 from clinician_workbook.exercises.supervise import FeedbackForm
 from clinician_workbook.export.document import ExportRequest, export_workbook
-from clinician_workbook.handin import write_export
 from clinician_workbook.paths import bundled_notebooks_dir
 from clinician_workbook.render.review import Review
+from clinician_workbook.responses import ResponseStore, store_path
+from clinician_workbook.responses.handin import write_export
 from clinician_workbook.runner import NOTEBOOKS
-from clinician_workbook.store import ResponseStore, store_path
 from clinician_workbook.supervision import Supervision
 
 NOTEBOOK = bundled_notebooks_dir() / "supervisor-review.ipynb"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clinician_workbook.lab import LAB_CONFIG, lab_command
-from clinician_workbook.store import ResponseStore, store_path
+from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.workspace import TRAINEE_NOTEBOOKS, find_workspace
 
 
@@ -37,12 +37,15 @@ def test_responses_export_and_import(tmp_path: Path, run_cli, monkeypatch: pytes
         store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "tired"}})
         store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "better"}}, shared=True)
     exported = run_cli("responses", "export", "--out", str(tmp_path / "h.json"))
-    assert exported.code == 0 and "exported 2 attempts" in exported.out
+    assert exported.code == 0 and "exported 1 attempts" in exported.out  # the private reflection stays home
     assert stat.S_IMODE((tmp_path / "h.json").stat().st_mode) == 0o600
+    assert "tired" not in (tmp_path / "h.json").read_text(encoding="utf-8")
+    backup = run_cli("responses", "export", "--backup", "--out", str(tmp_path / "b.json"))
+    assert backup.code == 0 and "exported 2 attempts" in backup.out and "tired" in (tmp_path / "b.json").read_text()
     imported = run_cli("responses", "import", str(tmp_path / "h.json"), "--responses", str(tmp_path / "sup"))
-    assert imported.code == 0 and "imported 2 attempts" in imported.out
+    assert imported.code == 0 and "imported 1 attempts" in imported.out
     again = run_cli("responses", "import", str(tmp_path / "h.json"), "--responses", str(tmp_path / "sup"))
-    assert "imported 0 attempts" in again.out and "(2 already there)" in again.out
+    assert "imported 0 attempts" in again.out and "(1 already there)" in again.out
 
 
 def test_import_reports_rows_and_imports_nothing(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]

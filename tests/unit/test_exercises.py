@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clinician_workbook.content import Catalog
+from clinician_workbook.curriculum import progress
 from clinician_workbook.exercises import (
     Classify,
     KnowledgeCheckQuiz,
@@ -17,8 +20,10 @@ from clinician_workbook.exercises import (
     StrategyMatchQuiz,
     Triage,
 )
+from clinician_workbook.render.review import Review
+from clinician_workbook.responses import ResponseStore
+from clinician_workbook.responses.handin import export_responses
 from clinician_workbook.session import StoreRecorder
-from clinician_workbook.store import ResponseStore
 
 
 @pytest.fixture
@@ -43,14 +48,16 @@ def test_spot_signs_saves_and_refills(catalog: Catalog, recorder: StoreRecorder)
     vignette = next(v for v in catalog.vignettes if v.id == "ra-beginner-1")
     widget = SpotSigns(catalog, vignette, recorder, seed=1)
     key = [s.sign for s in vignette.signs_present]
+    widget.check.click()  # nothing ticked: not an attempt, nothing written, the key stays hidden
+    assert "Tick the signs" in widget.status.value and not recorder.path.exists() and not widget.feedback.value
     for sign in key:
         widget.boxes[sign].value = True
     widget.check.click()
-    assert "Saved" in widget.status.value
+    assert "Submitted" in widget.status.value
     assert vignette.signs_present[0].evidence[:30] in widget.feedback.value.replace("&#x27;", "'")
     (attempt,) = stored(recorder, "spot-signs")
     assert attempt.item == vignette.id and sorted(attempt.answer["chosen"]) == sorted(key)
-    assert attempt.answer["score"] == 1.0
+    assert "score" not in attempt.answer  # scores are worked out when shown, never stored
     again = SpotSigns(catalog, vignette, recorder, seed=1)
     assert sorted(again.chosen) == sorted(key)
     assert "found" in again.feedback.value
@@ -65,7 +72,7 @@ def test_classify(catalog: Catalog, recorder: StoreRecorder) -> None:
     widget.rupture.value = "withdrawal"
     widget.check.click()
     (attempt,) = stored(recorder, "classify")
-    assert attempt.answer == {"challenge": "resistance-avoidance", "rupture": "withdrawal", "score": 0.5}
+    assert attempt.answer == {"challenge": "resistance-avoidance", "rupture": "withdrawal"}
     assert Classify(catalog, vignette, recorder).rupture.value == "withdrawal"
 
 
@@ -79,9 +86,12 @@ def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, r
     widget.submit.click()
     assert widget.reveal.layout.display == "" and "Example 1" in widget.examples.value
     assert len(stored(recorder, "respond")) == 1
-    for slider in widget.ratings.values():
-        slider.value = 3
+    assert all(r.value == "not rated" for r in widget.ratings.values())  # never a silent 0
     widget.felt.value = "about right"
+    widget.rate.click()  # untouched ratings: refused, nothing saved
+    assert "every criterion" in widget.status.value and len(stored(recorder, "respond")) == 1
+    for rating in widget.ratings.values():
+        rating.value = "3"
     widget.rate.click()
     rounds = stored(recorder, "respond")
     assert len(rounds) == 2
@@ -95,6 +105,8 @@ def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, r
     resumed.response.value = "Too hard for me yet"
     resumed.submit.click()
     resumed.felt.value = "too hard"
+    for rating in resumed.ratings.values():
+        rating.value = "1"
     resumed.rate.click()
     assert stored(recorder, "respond")[-1].answer["next_difficulty"] == "beginner"
     assert resumed.statement.difficulty == "beginner" and resumed.statement.id != first.id  # least practised first
@@ -185,7 +197,7 @@ def test_choice_items(catalog: Catalog, recorder: StoreRecorder) -> None:
     sm = StrategyMatchQuiz(catalog, match, recorder)
     sm.choice.value = match.answer
     sm.check.click()
-    assert stored(recorder, "strategy-match")[0].answer == {"choice": match.answer, "correct": True}
+    assert stored(recorder, "strategy-match")[0].answer == {"choice": match.answer}
     assert StrategyMatchQuiz(catalog, match, recorder).choice.value == match.answer
 
 
@@ -200,3 +212,39 @@ def test_a_failing_save_is_shown_not_raised(catalog: Catalog, recorder: StoreRec
     quiz.choice.value = 0
     quiz.check.click()  # must not raise
     assert "disk full" in quiz.status.value and "wb-error" in quiz.status.value
+
+
+def test_typed_text_is_kept_as_a_draft_and_refilled(catalog: Catalog, recorder: StoreRecorder) -> None:
+    widget = Respond(catalog, "resistance-avoidance", recorder)
+    widget.response.value = "I wonder whether"  # typed, not submitted
+    widget.drafts.flush()  # what the pause in typing triggers
+    assert "Draft kept" in widget.status.value
+    assert [a.role for a in stored(recorder, "respond")] == ["draft"]  # kept, but not an attempt
+    again = Respond(catalog, "resistance-avoidance", recorder)  # kernel restarted, notebook run again
+    assert again.response.value == "I wonder whether" and again.reveal.layout.display == "none"
+    assert "Draft kept" in again.status.value
+    with ResponseStore(recorder.path, recorder.trainee) as store:  # never exported, reviewed or counted
+        assert "I wonder whether" not in json.dumps(export_responses(store, backup=True))
+        page = Review(catalog, "resistance-avoidance", store.attempts(), include_private=True).respond()
+        assert "I wonder whether" not in page and "No responses yet" in page
+        assert progress(catalog, "resistance-avoidance", store.attempts()).attempts == 0
+    again.response.value = "I wonder whether that felt like criticism."
+    again.submit.click()
+    assert "Submitted" in again.status.value
+    with ResponseStore(recorder.path, recorder.trainee) as store:
+        assert [a.role for a in store.attempts()] == ["trainee"]  # the draft went with the submission
+
+
+def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, recorder: StoreRecorder) -> None:
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    widget = Reflect(prompt, recorder)
+    widget.drafts.delay = 0.05
+    for text in ("I", "I felt", "I felt stung"):
+        widget.texts["feelings"].value = text
+    deadline = time.monotonic() + 5
+    while "Draft kept" not in widget.status.value and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with ResponseStore(recorder.path, recorder.trainee) as store:
+        drafts = store.attempts(role="draft")
+    assert [d.answer for d in drafts] == [{"fields": {"feelings": "I felt stung"}}]
+    assert Reflect(prompt, recorder).texts["feelings"].value == "I felt stung"

@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 
 from clinician_workbook.errors import HandinError, StoreError, UsageError, WorkbookError
-from clinician_workbook.handin import (
+from clinician_workbook.responses import ResponseStore, store_path
+from clinician_workbook.responses.handin import (
     FORMAT,
     export_responses,
     import_handin,
     read_handin,
     write_export,
 )
-from clinician_workbook.store import ResponseStore, store_path
 
 ROW_KEYS = {"uid", "time", "challenge", "exercise", "item", "answer", "role", "author", "shared"}
 
@@ -28,12 +28,27 @@ ROW_KEYS = {"uid", "time", "challenge", "exercise", "item", "answer", "role", "a
 @pytest.fixture
 def filled(tmp_path: Path) -> Iterator[ResponseStore]:
     with ResponseStore.open(tmp_path / "trainee", "Alice Ábel") as store:
-        store.save("emotional-overwhelm", "spot", "eo-beginner-1", {"chosen": ["eo-flooding"]})
-        store.save("emotional-overwhelm", "spot", "eo-beginner-1", {"chosen": ["eo-flooding", "eo-tears"]})
-        store.save("emotional-overwhelm", "respond", "eo-s1", {"text": "Mmm, that sounds like a lot. " * 14})
-        store.save("emotional-overwhelm", "reflect", "r1", {"text": "Ich merke… 心"}, shared=True)
-        store.save("emotional-overwhelm", "spot", "eo-beginner-1", {"note": "ok"}, role="supervisor", author="Dr B")
+        store.save("emotional-overwhelm", "spot-signs", "eo-beginner-1", {"chosen": ["eo-flooding"]})
+        store.save("emotional-overwhelm", "spot-signs", "eo-beginner-1", {"chosen": ["eo-flooding", "eo-tears"]})
+        store.save("emotional-overwhelm", "respond", "eo-s1", respond_answer("Mmm, that sounds like a lot. " * 14))
+        store.save("emotional-overwhelm", "reflect", "r1", {"stages": {"feelings": "Ich merke… 心"}}, shared=True)
+        store.save("emotional-overwhelm", "reflect", "r2", {"stages": {"feelings": PRIVATE}})
+        store.save(
+            "emotional-overwhelm",
+            "feedback",
+            "spot-signs/eo-beginner-1",
+            {"comment": "ok"},
+            role="supervisor",
+            author="Dr B",
+        )
         yield store
+
+
+PRIVATE = "a private reflection, never in a hand-in"
+
+
+def respond_answer(text: str) -> dict[str, Any]:
+    return {"statement": "eo-s1", "difficulty": "beginner", "response": text}
 
 
 def handin(rows: list[Any], **header: Any) -> dict[str, Any]:
@@ -45,9 +60,9 @@ def row(**changes: Any) -> dict[str, Any]:
         "uid": "0123456789abcdef0123456789abcdef",
         "time": "2025-03-01T10:00:00.000000+00:00",
         "challenge": "c",
-        "exercise": "e",
+        "exercise": "reflect",
         "item": "i",
-        "answer": {"text": "t"},
+        "answer": {"stages": {"feelings": "t"}},
         "role": "trainee",
         "author": None,
         "shared": False,
@@ -64,14 +79,28 @@ def write(path: Path, document: Any) -> Path:
 # -- export -------------------------------------------------------------------------------------
 
 
-def test_export_holds_every_attempt_in_order(filled: ResponseStore) -> None:
-    document = export_responses(filled)
+def test_a_backup_holds_every_attempt_in_order(filled: ResponseStore) -> None:
+    filled.save_draft("emotional-overwhelm", "reflect", "r3", {"feelings": "half-typed"})
+    document = export_responses(filled, backup=True)
     assert (document["format"], document["version"], document["trainee"]) == (FORMAT, 1, "Alice Ábel")
     assert document["exported_at"].endswith("+00:00")
-    assert [set(r) for r in document["attempts"]] == [ROW_KEYS] * 5
-    assert [r["uid"] for r in document["attempts"]] == [a.uid for a in filled.attempts()]
-    assert document["attempts"][4]["author"] == "Dr B"
+    assert [set(r) for r in document["attempts"]] == [ROW_KEYS] * 6
+    assert [r["uid"] for r in document["attempts"]] == [a.uid for a in filled.attempts() if a.role != "draft"]
+    assert document["attempts"][5]["author"] == "Dr B"
     assert document["attempts"][3]["shared"] is True
+
+
+def test_a_handin_leaves_out_private_reflections_drafts_and_supervisor_notes(filled: ResponseStore) -> None:
+    filled.save_draft("emotional-overwhelm", "reflect", "r3", {"feelings": "half-typed"})
+    document = export_responses(filled)
+    text = json.dumps(document, ensure_ascii=False)
+    assert PRIVATE not in text and "half-typed" not in text and "Dr B" not in text
+    assert [(r["exercise"], r["item"]) for r in document["attempts"]] == [
+        ("spot-signs", "eo-beginner-1"),
+        ("spot-signs", "eo-beginner-1"),
+        ("respond", "eo-s1"),
+        ("reflect", "r1"),
+    ]
 
 
 def test_write_export_is_private_readable_utf8_and_leaves_no_temp_files(filled: ResponseStore, tmp_path: Path) -> None:
@@ -99,29 +128,36 @@ def test_write_export_to_a_missing_folder_is_a_usage_error(filled: ResponseStore
 
 
 def test_round_trip_and_reimport_adds_nothing(filled: ResponseStore, tmp_path: Path) -> None:
-    out = write_export(filled, tmp_path / "hand-in.json")
-    supervisor = tmp_path / "supervisor"
+    out = write_export(filled, tmp_path / "backup.json", backup=True)
+    restored = tmp_path / "restored"
 
-    result = import_handin(out, supervisor)
+    result = import_handin(out, restored, backup=True)
     assert result.trainee == "Alice Ábel"
-    assert result.store == store_path(supervisor, "Alice Ábel")
-    assert (result.added, result.skipped_existing) == (5, 0)
-    with ResponseStore.open(supervisor, "Alice Ábel") as copy:
+    assert result.store == store_path(restored, "Alice Ábel")
+    assert (result.added, result.skipped_existing) == (6, 0)
+    with ResponseStore.open(restored, "Alice Ábel") as copy:
         assert copy.attempts() == filled.attempts()  # uid, time, answer, role, author, shared, seq
         assert copy.latest() == filled.latest()
 
-    again = import_handin(out, supervisor)
-    assert (again.added, again.skipped_existing) == (0, 5)
-    with ResponseStore.open(supervisor, "Alice Ábel") as copy:
-        assert copy.count() == 5
+    again = import_handin(out, restored, backup=True)
+    assert (again.added, again.skipped_existing) == (0, 6)
+    with ResponseStore.open(restored, "Alice Ábel") as copy:
+        assert copy.count() == 6
+
+
+def test_a_handin_with_a_supervisor_row_is_refused(filled: ResponseStore, tmp_path: Path) -> None:
+    out = write_export(filled, tmp_path / "backup.json", backup=True)  # a backup passed off as a hand-in
+    with pytest.raises(HandinError, match=r"attempts\[5\]\.role: a hand-in holds only the trainee's own answers"):
+        import_handin(out, tmp_path / "supervisor")
+    assert not (tmp_path / "supervisor").exists()
 
 
 def test_a_later_handin_adds_only_the_new_attempts(filled: ResponseStore, tmp_path: Path) -> None:
     supervisor = tmp_path / "supervisor"
     import_handin(write_export(filled, tmp_path / "week1.json"), supervisor)
-    filled.save("emotional-overwhelm", "respond", "eo-s2", {"text": "new this week"})
+    filled.save("emotional-overwhelm", "respond", "eo-s2", respond_answer("new this week"))
     result = import_handin(write_export(filled, tmp_path / "week2.json"), supervisor)
-    assert (result.added, result.skipped_existing) == (1, 5)
+    assert (result.added, result.skipped_existing) == (1, 4)
 
 
 def test_read_handin_normalises_times_to_the_store_form(tmp_path: Path) -> None:
@@ -156,7 +192,7 @@ def test_every_bad_row_is_reported_and_nothing_is_imported(tmp_path: Path) -> No
     with pytest.raises(HandinError) as caught:
         import_handin(path, responses)
     assert str(caught.value).splitlines() == [
-        f"{path}: attempts[1].role: must be one of trainee, supervisor, not 'admin'",
+        f"{path}: attempts[1].role: must be one of trainee, supervisor, draft, not 'admin'",
         f"{path}: attempts[2].answer: must be an object, not a string",
         f"{path}: attempts[3].challenge: required field is missing",
         f"{path}: attempts[4].uid: must be 32 lowercase hex characters, not 'XYZ'",

@@ -9,8 +9,9 @@ import pytest
 from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import URGENCIES, TriageCase
 from clinician_workbook.feedback import case_help_seeking, triage_feedback
+from clinician_workbook.responses.answers import TriageAnswer, read_answer
 from clinician_workbook.scoring import (
-    TriageAnswer,
+    distinct_steps,
     next_difficulty,
     score_classify,
     score_knowledge_check,
@@ -19,7 +20,6 @@ from clinician_workbook.scoring import (
     score_triage,
     sign_options,
     steps_from_numbers,
-    triage_answer,
     triage_options,
 )
 
@@ -257,17 +257,24 @@ def test_actions_a_case_does_not_offer_are_ignored(catalog: Catalog) -> None:
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [
-        ({"urgency": "routine", "steps": [["a", "b"], ["c"]]}, TriageAnswer("routine", [["a", "b"], ["c"]])),
-        ({"urgency": "routine", "actions": ["a", "b"]}, TriageAnswer("routine", [["a"], ["b"]])),  # before ties
-        ({"urgency": "routine", "steps": [["a", "a"], ["a", "b"], []]}, TriageAnswer("routine", [["a"], ["b"]])),
+        ({"urgency": "routine", "steps": [["a", "b"], ["c"]]}, [["a", "b"], ["c"]]),
+        ({"urgency": "routine", "actions": ["a", "b"]}, [["a"], ["b"]]),  # saved before ties were kept
+        ({"urgency": "routine", "steps": [["a", "b"], []]}, None),
         ({"urgency": "soon", "steps": [["a"]]}, None),
         ({"urgency": "routine", "steps": 5}, None),
+        ({"urgency": "routine", "actions": 5}, None),
         ({"urgency": "routine", "steps": [["a", 5]]}, None),
         ({"urgency": "routine"}, None),
+        ({"urgency": "routine", "steps": [["a"]], "safety_critical": ["x"]}, [["a"]]),  # an old snapshot: dropped
     ],
 )
 def test_saved_triage_answers_are_read_in_either_format(answer: dict[str, Any], expected: Any) -> None:
-    assert triage_answer(answer) == expected
+    read = read_answer("triage", "trainee", answer)
+    assert (read.steps if isinstance(read, TriageAnswer) else None) == expected
+
+
+def test_an_action_given_twice_counts_once(catalog: Catalog) -> None:
+    assert distinct_steps([["a", "a"], ["a", "b"], []]) == [["a"], ["b"]]
 
 
 def test_numbers_become_steps_and_ties_are_kept() -> None:

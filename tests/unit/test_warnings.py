@@ -13,7 +13,7 @@ from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import URGENCIES
 from clinician_workbook.render import handout
 from clinician_workbook.render.review import Review
-from clinician_workbook.store import Attempt
+from clinician_workbook.responses import Attempt
 
 
 def shown(monkeypatch: pytest.MonkeyPatch, call: Any) -> str:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import functools
 import html
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import ipywidgets as widgets
+
+from ..clock import local_datetime, local_time
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,6 +44,10 @@ class Recorder(Protocol):
 
     def history(self, exercise: str, item: str | None = None) -> Sequence[Saved]: ...
 
+    def save_draft(self, exercise: str, item: str, fields: dict[str, str]) -> Saved | None: ...
+
+    def draft(self, exercise: str, item: str) -> dict[str, str]: ...
+
 
 def button(label: str, style: str = "primary") -> widgets.Button:
     return widgets.Button(description=label, button_style=style, layout=widgets.Layout(width="auto"))
@@ -54,6 +61,7 @@ class Exercise(widgets.VBox):
     """Base of every exercise widget: a status line and a feedback area below the controls."""
 
     exercise = "exercise"
+    saved_label = "Submitted"  # what the acknowledgement says ("Draft kept" is the other state)
 
     def __init__(self, recorder: Recorder, item: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -66,9 +74,16 @@ class Exercise(widgets.VBox):
     def save(self, answer: dict[str, Any], *, shared: bool = False) -> Saved:
         """Save and show the acknowledgement only once the store has committed."""
         attempt = self.recorder.save(self.exercise, self.item, answer, shared=shared)
-        stamp = attempt.time[11:19]
-        self.status.value = f'<span class="wb-saved" data-saved="{html.escape(attempt.time)}">Saved {stamp}</span>'
+        stamp = html.escape(local_time(attempt.time))
+        self.status.value = (
+            f'<span class="wb-saved" data-saved="{html.escape(attempt.time)}">{self.saved_label} {stamp}</span>'
+        )
         return attempt
+
+    @staticmethod
+    def shown_time(iso: str) -> str:
+        """A stored (UTC) time for a status line, as escaped HTML: local date and time to the minute."""
+        return html.escape(local_datetime(iso))
 
     def show_error(self, err: BaseException) -> None:
         log.exception("exercise %s/%s failed", self.exercise, self.item, exc_info=err)
@@ -90,3 +105,64 @@ class Exercise(widgets.VBox):
                 return None
 
         return run  # type: ignore[return-value]
+
+
+class DraftKeeper:
+    """Keeps what is typed in text areas but not yet submitted, as the item's draft in the store.
+
+    Saved after a pause in typing (``delay`` seconds after the last change: one write per
+    pause, not per keystroke), and on ``flush()``. A draft is never an attempt: the store
+    replaces it on every change and drops it when the answer is submitted. The widget's status
+    line says "Draft kept" so the trainee can tell a draft from a submitted answer.
+    """
+
+    def __init__(self, exercise: Exercise, boxes: dict[str, Any], delay: float = 1.5) -> None:
+        self.exercise, self.boxes, self.delay = exercise, boxes, delay
+        self._timer: threading.Timer | None = None
+        self._quiet = False  # while refilling, a change is not typing
+        self._lock = threading.Lock()
+        for box in boxes.values():
+            box.observe(self._changed, names="value")
+
+    def _changed(self, _: object) -> None:
+        if self._quiet:
+            return
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self.exercise.guarded(self.flush))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def flush(self) -> None:
+        """Keep the current text now (an empty text clears the draft)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        if any(box.disabled for box in self.boxes.values()):
+            return  # submitted and locked: nothing unsubmitted to keep
+        fields = {name: str(box.value) for name, box in self.boxes.items()}
+        kept = self.exercise.recorder.save_draft(self.exercise.exercise, self.exercise.item, fields)
+        if kept is not None:
+            stamp = html.escape(local_time(kept.time))
+            self.exercise.status.value = f'<span class="wb-draft-kept">Draft kept {stamp} (not submitted yet)</span>'
+
+    def set_quietly(self, name: str, value: str) -> None:
+        """Set a box's text from code (a new statement, a refill): not typing, so no draft."""
+        self._quiet = True
+        try:
+            self.boxes[name].value = value
+        finally:
+            self._quiet = False
+
+    def refill(self) -> bool:
+        """Put the kept draft back into the boxes; True if there was one."""
+        kept = self.exercise.recorder.draft(self.exercise.exercise, self.exercise.item)
+        if not kept:
+            return False
+        for name in self.boxes:
+            if name in kept:
+                self.set_quietly(name, kept[name])
+        self.exercise.status.value = '<span class="wb-draft-kept">Draft kept from last time (not submitted yet)</span>'
+        return True

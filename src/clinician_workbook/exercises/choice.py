@@ -8,6 +8,7 @@ from ..content.catalog import Catalog
 from ..content.models import KnowledgeCheck, StrategyMatch
 from ..feedback import choice_feedback
 from ..markup import inline
+from ..responses.answers import read_answer
 from ..scoring import ChoiceResult, match_options, score_knowledge_check, score_strategy_match
 from .base import Exercise, Recorder, button
 
@@ -34,13 +35,15 @@ class _Choice(Exercise):
             self.status.value = '<span class="wb-hint">Choose an answer first.</span>'
             return
         result = self.score()
-        self.save({"choice": self.choice.value, "correct": result.correct})
+        self.save({"choice": self.choice.value})
         self.feedback.value = choice_feedback(result)
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        if saved is not None and saved.answer.get("choice") in [v for _, v in self.choice.options]:
-            self.choice.value = saved.answer["choice"]
+        answer = read_answer(self.exercise, "trainee", saved.answer) if saved is not None else None
+        choice = getattr(answer, "choice", None)
+        if choice is not None and choice in [v for _, v in self.choice.options]:  # never another option
+            self.choice.value = choice
             self.feedback.value = choice_feedback(self.score())
 
 

@@ -7,6 +7,8 @@ import ipywidgets as widgets
 from ..content.catalog import Catalog
 from ..content.models import Vignette
 from ..feedback import classify_feedback
+from ..markup import inline
+from ..responses.answers import ClassifyAnswer, read_answer
 from ..scoring import score_classify
 from .base import Exercise, Recorder, button
 
@@ -29,7 +31,7 @@ class Classify(Exercise):
         self.check = button("Check")
         self.check.on_click(self.guarded(self._on_check))
         self.children = [
-            widgets.HTML(f"<b>In the case “{vignette.title}”, which challenge is in the foreground?</b>"),
+            widgets.HTML(f"<b>In the case “{inline(vignette.title)}”, which challenge is in the foreground?</b>"),
             self.challenge,
             widgets.HTML("<b>Is there an alliance rupture, and of which kind?</b>"),
             self.rupture,
@@ -44,15 +46,17 @@ class Classify(Exercise):
             self.status.value = '<span class="wb-hint">Choose an answer to both questions first.</span>'
             return
         result = score_classify(self.catalog, self.vignette, self.challenge.value, self.rupture.value)
-        self.save({"challenge": self.challenge.value, "rupture": self.rupture.value, "score": result.score})
+        self.save({"challenge": self.challenge.value, "rupture": self.rupture.value})
         self.feedback.value = classify_feedback(result)
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        if saved is None:
+        answer = read_answer(self.exercise, "trainee", saved.answer) if saved is not None else None
+        if not isinstance(answer, ClassifyAnswer):
             return
-        self.challenge.value = saved.answer.get("challenge")
-        self.rupture.value = saved.answer.get("rupture")
+        known = [value for _, value in self.challenge.options]
+        self.challenge.value = answer.challenge if answer.challenge in known else None
+        self.rupture.value = answer.rupture
         if self.challenge.value and self.rupture.value:
             result = score_classify(self.catalog, self.vignette, self.challenge.value, self.rupture.value)
             self.feedback.value = classify_feedback(result)

@@ -6,7 +6,8 @@ import ipywidgets as widgets
 
 from ..content.models import ReflectionPrompt
 from ..markup import inline
-from .base import Exercise, Recorder, button
+from ..responses.answers import ReflectAnswer, read_answer
+from .base import DraftKeeper, Exercise, Recorder, button
 
 STAGES = [
     ("description", "What happened?"),
@@ -43,6 +44,7 @@ class Reflect(Exercise):
             self.save_button,
             self.status,
         ]
+        self.drafts = DraftKeeper(self, self.texts)
         self.guarded(self._refill)()
 
     def _on_save(self, _: object = None) -> None:
@@ -54,8 +56,10 @@ class Reflect(Exercise):
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        if saved is None:
-            return
-        for key, box in self.texts.items():
-            box.value = str(saved.answer.get("stages", {}).get(key, ""))
-        self.share.value = bool(saved.shared)
+        answer = read_answer(self.exercise, "trainee", saved.answer) if saved is not None else None
+        if saved is not None and isinstance(answer, ReflectAnswer):
+            stages = answer.stages.model_dump()
+            for key in self.texts:
+                self.drafts.set_quietly(key, stages[key])
+            self.share.value = bool(saved.shared)
+        self.drafts.refill()  # typed after the last save and never saved: newer than the saved text

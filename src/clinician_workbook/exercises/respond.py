@@ -15,17 +15,29 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..content.catalog import Catalog
-from ..content.models import DIFFICULTIES, ClientStatement, Difficulty
+from ..content.models import ClientStatement, Difficulty
 from ..feedback import content_note, criterion_name, examples_html
 from ..markup import inline, plain
+from ..responses.answers import RespondAnswer, read_answer
 from ..scoring import FELT, Felt, next_difficulty, step_word
-from .base import Exercise, Recorder, Saved, button
+from .base import DraftKeeper, Exercise, Recorder, Saved, button
+
+NOT_RATED = "not rated"
+
+
+def rated_rounds(history: Sequence[Saved]) -> list[RespondAnswer]:
+    """The finished (rated) rounds in ``history``, oldest first; answers that cannot be read are skipped."""
+    return [
+        read
+        for h in history
+        if isinstance(read := read_answer("respond", "trainee", h.answer), RespondAnswer) and read.rated
+    ]
 
 
 def pick_statement(statements: list[ClientStatement], difficulty: str, history: Sequence[Saved]) -> ClientStatement:
     """The statement at ``difficulty`` the trainee has rated least often (ties: content order)."""
     level = [s for s in statements if s.difficulty == difficulty]
-    rated = [h.answer.get("statement") for h in history if "felt" in h.answer]
+    rated = [r.statement for r in rated_rounds(history)]
     return min(level, key=lambda s: (rated.count(s.id), level.index(s)))
 
 
@@ -48,8 +60,15 @@ class Respond(Exercise):
         self.submit = button("Submit my response")
         self.submit.on_click(self.guarded(self._on_submit))
         self.examples = widgets.HTML()
+        # Every rating starts "not rated", and a round cannot be saved until each criterion is
+        # rated: an untouched control is never recorded as 0.
         self.ratings = {
-            cid: widgets.IntSlider(value=0, min=0, max=4, description="", continuous_update=False)
+            cid: widgets.ToggleButtons(
+                options=[NOT_RATED, "0", "1", "2", "3", "4"],
+                value=NOT_RATED,
+                description="",
+                style={"button_width": "5.5em"},
+            )
             for cid in self.criteria
         }
         self.felt = widgets.ToggleButtons(options=list(FELT), value=None, description="")
@@ -77,6 +96,7 @@ class Respond(Exercise):
             layout=widgets.Layout(display="none"),
         )
         self.history_view = widgets.HTML()
+        self.drafts = DraftKeeper(self, {"response": self.response})
         self.children = [
             self.prompt,
             self.response,
@@ -96,14 +116,16 @@ class Respond(Exercise):
             f'<p><span class="wb-level">{statement.difficulty}</span> '
             f"<i>{inline(statement.context)}</i></p><blockquote>{inline(statement.text)}</blockquote></div>"
         )
-        self.response.value = response
+        self.drafts.set_quietly("response", response)
         self.response.disabled = revealed
         self.submit.disabled = revealed
         self.examples.value = examples_html(statement, self.criteria) if revealed else ""
         self.reveal.layout.display = "" if revealed else "none"
-        for slider in self.ratings.values():
-            slider.value = 0
+        for rating in self.ratings.values():
+            rating.value = NOT_RATED
         self.felt.value = None
+        if not revealed:
+            self.drafts.refill()  # text typed for this statement last time, never submitted
 
     def _on_submit(self, _: object = None) -> None:
         text = self.response.value.strip()
@@ -119,8 +141,11 @@ class Respond(Exercise):
                 '<span class="wb-hint">Say how the statement felt (too easy, about right, too hard).</span>'
             )
             return
+        if any(rating.value == NOT_RATED for rating in self.ratings.values()):
+            self.status.value = '<span class="wb-hint">Rate your response on every criterion first (0-4).</span>'
+            return
         felt: Felt = self.felt.value
-        ratings = {cid: int(slider.value) for cid, slider in self.ratings.items()}
+        ratings = {cid: int(rating.value) for cid, rating in self.ratings.items()}
         after = next_difficulty(self.difficulty, felt, list(ratings.values()))
         answer: dict[str, Any] = {
             "statement": self.statement.id,
@@ -144,14 +169,19 @@ class Respond(Exercise):
         self._render_history(history)
 
     def _render_history(self, history: Sequence[Saved]) -> None:
-        rounds = [h for h in history if "felt" in h.answer]
+        rounds = rated_rounds(history)
         if not rounds:
             self.history_view.value = ""
             return
+
+        def excerpt(text: str, limit: int = 120) -> str:
+            # cut the trainee's text, then escape it: cutting escaped HTML can split an entity
+            return plain(text if len(text) <= limit else text[:limit] + "…")
+
         rows = "".join(
-            f"<tr><td>{html.escape(str(h.answer['statement']))}</td><td>{html.escape(str(h.answer['difficulty']))}</td>"
-            f"<td>{html.escape(str(h.answer['felt']))}</td><td>{plain(str(h.answer['response']))[:120]}</td></tr>"
-            for h in rounds[-5:]
+            f"<tr><td>{html.escape(r.statement)}</td><td>{html.escape(r.difficulty)}</td>"
+            f"<td>{html.escape(str(r.felt))}</td><td>{excerpt(r.response)}</td></tr>"
+            for r in rounds[-5:]
         )
         self.history_view.value = (
             f"<details><summary>Your rounds so far: {len(rounds)}</summary><table class='wb-table'>"
@@ -159,16 +189,19 @@ class Respond(Exercise):
         )
 
     def _refill(self) -> None:
-        history = self.recorder.history(self.exercise)
-        last = history[-1].answer if history else None
-        if last is None:
-            self._next()
-            return
-        if "felt" in last:  # the last round was finished: carry on where it led
-            self.difficulty = last["next_difficulty"] if last["next_difficulty"] in DIFFICULTIES else self.difficulty
-            self._next()
-            return
+        history = [
+            (h, read)
+            for h in self.recorder.history(self.exercise)
+            if isinstance(read := read_answer(self.exercise, "trainee", h.answer), RespondAnswer)
+        ]
         by_id = {s.id: s for s in self.statements}
-        self.difficulty = last.get("difficulty", self.difficulty)
-        self._show(by_id[last["statement"]], str(last.get("response", "")), revealed=True)
-        self._render_history(history)
+        last = history[-1][1] if history else None
+        if last is None or last.statement not in by_id:
+            self._next()
+            return
+        if last.rated and last.next_difficulty is not None:  # the last round was finished: carry on from there
+            self.difficulty = last.next_difficulty
+            self._next()
+            return
+        self.difficulty = last.difficulty
+        self._show(by_id[last.statement], last.response, revealed=True)

@@ -8,6 +8,7 @@ from ..content.catalog import Catalog
 from ..content.models import Vignette
 from ..feedback import content_note, spot_feedback
 from ..markup import inline, prose
+from ..responses.answers import SpotSignsAnswer, read_answer
 from ..scoring import score_spot_signs, sign_options
 from .base import Exercise, Recorder, button
 
@@ -48,15 +49,19 @@ class SpotSigns(Exercise):
         return [sign for sign, box in self.boxes.items() if box.value]
 
     def _on_check(self, _: object = None) -> None:
+        if not self.chosen:  # not an attempt: nothing is saved and the key stays hidden
+            self.status.value = '<span class="wb-hint">Tick the signs you see in the case first.</span>'
+            return
         result = score_spot_signs(self.catalog, self.vignette, self.chosen)
-        self.save({"chosen": self.chosen, "score": result.score})
+        self.save({"chosen": self.chosen})
         self.feedback.value = spot_feedback(result)
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        if saved is None:
+        answer = read_answer(self.exercise, "trainee", saved.answer) if saved is not None else None
+        if saved is None or not isinstance(answer, SpotSignsAnswer):
             return
         for sign, box in self.boxes.items():
-            box.value = sign in saved.answer.get("chosen", [])
+            box.value = sign in answer.chosen
         self.feedback.value = spot_feedback(score_spot_signs(self.catalog, self.vignette, self.chosen))
-        self.status.value = f'<span class="wb-saved">Your saved answer from {saved.time[:16].replace("T", " ")}</span>'
+        self.status.value = f'<span class="wb-saved">Your saved answer from {self.shown_time(saved.time)}</span>'

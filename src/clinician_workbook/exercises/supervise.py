@@ -7,8 +7,6 @@ never touched. Shown again when the notebook runs again, and in the trainee's re
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from ..content.models import SkillCriterion
@@ -21,6 +19,7 @@ NOT_RATED = "–"
 
 class FeedbackForm(Exercise):
     exercise = "feedback"
+    saved_label = "Saved"
 
     def __init__(
         self, recorder: Recorder, target: str, shown: str, criteria: list[SkillCriterion] | None = None
@@ -53,7 +52,7 @@ class FeedbackForm(Exercise):
                     self.ratings[cid].value = str(value)
             self.comment.value = str(previous.answer.get("comment", ""))
             self.next_step.value = str(previous.answer.get("next_step", ""))
-            self.status.value = f'<span class="wb-saved">Feedback saved {html.escape(previous.time[:16])}</span>'
+            self.status.value = f'<span class="wb-saved">Feedback saved {self.shown_time(previous.time)}</span>'
 
     def _on_save(self, _: object = None) -> None:
         answer = {

@@ -13,7 +13,8 @@ from ..content.catalog import Catalog
 from ..content.models import URGENCY_LABELS, TriageCase
 from ..feedback import content_note, triage_feedback
 from ..markup import inline, prose
-from ..scoring import score_triage, steps_from_numbers, triage_answer, triage_options
+from ..responses.answers import TriageAnswer, read_answer
+from ..scoring import score_triage, steps_from_numbers, triage_options
 from .base import Exercise, Recorder, button
 
 NOT_CHOSEN = "not chosen"
@@ -73,8 +74,8 @@ class Triage(Exercise):
 
     def _refill(self) -> None:
         saved = self.recorder.latest(self.exercise, self.item)
-        answer = triage_answer(saved.answer) if saved is not None else None
-        if answer is None:
+        answer = read_answer(self.exercise, "trainee", saved.answer) if saved is not None else None
+        if not isinstance(answer, TriageAnswer):
             return
         self.urgency.value = answer.urgency
         for number, step in enumerate(answer.steps, 1):

@@ -4,6 +4,7 @@ Each challenge notebook runs in review mode (answers come from the store, never 
 state), in-process like the batch (a test checks the result equals plain papermill's); the
 executed notebooks are turned into HTML by the workbook exporter and printed to PDF
 by one reused Chromium. Files land under ``OUT/<trainee-file-name>/``, each written atomically.
+They hold a trainee's answers, so they are owner-only (0600), in folders created 0700.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import nbformat
 from ..content import load_bundled
 from ..curriculum import page_title
 from ..errors import UsageError
-from ..files import write_atomic
+from ..files import PRIVATE, write_atomic
+from ..responses import read_store, safe_filename, store_path
 from ..runner import NOTEBOOKS, InProcessRunner, notebook_for
-from ..store import read_store, safe_filename, store_path
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
 
@@ -118,12 +119,22 @@ def _title(challenge: str, trainee: str) -> str:
 
 
 def write_documents(
-    exporter: WorkbookHTMLExporter, nb: Any, paths: Sequence[Path], paper: Paper, title: str
+    exporter: WorkbookHTMLExporter,
+    nb: Any,
+    paths: Sequence[Path],
+    paper: Paper,
+    title: str,
+    *,
+    mode: int = PRIVATE,
 ) -> list[Path]:
-    """The executed notebook as HTML, then to each path by its suffix (.html, or .pdf printed from it)."""
+    """The executed notebook as HTML, then to each path by its suffix (.html, or .pdf printed from it).
+
+    Files get exactly ``mode``; owner-only unless the caller knows the document holds no answers.
+    """
     document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
     for path in paths:
-        write_atomic(path, document if path.suffix == ".html" else print_pdf(document, paper=paper, header=title))
+        payload = document if path.suffix == ".html" else print_pdf(document, paper=paper, header=title)
+        write_atomic(path, payload, mode=mode)
     return list(paths)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import feedback, markup
+from .. import clock, feedback, markup
 
 
 @cache
@@ -27,6 +27,7 @@ def environment() -> Environment:
     env.filters["inline"] = lambda text: Markup(markup.inline(str(text)))
     env.filters["plain"] = lambda text: Markup(markup.plain(str(text)))
     env.filters["html"] = Markup  # for HTML built by feedback.py (escaped there)
+    env.filters["local_date"] = clock.local_date
     env.filters["content_note"] = lambda notes: Markup(feedback.content_note(list(notes)))
     return env
 

@@ -7,13 +7,13 @@ shared, unless the trainee is exporting their own workbook.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from statistics import mean
-from typing import Any
+from typing import Any, TypeVar
 
 from ..content.catalog import Catalog
 from ..content.models import DIFFICULTIES
+from ..curriculum import progress
 from ..feedback import (
     choice_feedback,
     classify_feedback,
@@ -25,18 +25,31 @@ from ..feedback import (
     triage_feedback,
 )
 from ..markup import inline
+from ..responses import Attempt, in_order
+from ..responses.answers import (
+    Answer,
+    ClassifyAnswer,
+    FeedbackAnswer,
+    KnowledgeCheckAnswer,
+    ReflectAnswer,
+    RespondAnswer,
+    SpotSignsAnswer,
+    StrategyMatchAnswer,
+    TriageAnswer,
+    read_answer,
+)
 from ..scoring import (
     score_classify,
     score_knowledge_check,
-    score_saved,
     score_spot_signs,
     score_strategy_match,
     score_triage,
-    triage_answer,
 )
-from ..store import Attempt
 from . import render
 
+A = TypeVar("A", bound=Answer)
+
+NOT_ANSWERED = '<p class="wb-empty">Not answered yet.</p>'
 UNREADABLE = '<p class="wb-empty">⚠ The saved answer could not be read (it is not in the form this exercise saves).</p>'
 FEEDBACK = "feedback"  # supervisor attempts: exercise "feedback", item "<exercise>/<item>"
 STAGES = [
@@ -69,36 +82,44 @@ class Entry:
 
 
 class Review:
-    """Everything a review page shows for one trainee and one challenge."""
+    """Everything a review page shows for one trainee and one challenge.
+
+    Attempts are read in the order of the one current rule (``responses.in_order``); answers
+    are read through their models, and one that cannot be read says so instead of breaking
+    the page.
+    """
 
     def __init__(self, catalog: Catalog, challenge: str, attempts: list[Attempt], include_private: bool) -> None:
         self.catalog, self.challenge, self.include_private = catalog, challenge, include_private
+        self.attempts = [a for a in in_order(attempts) if a.challenge == challenge]
         self.mine: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
         self.notes: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for a in attempts:
-            if a.challenge != challenge:
-                continue
+        for a in self.attempts:
             if a.role == "trainee":
                 self.mine[(a.exercise, a.item)].append(a)
-            elif a.exercise == FEEDBACK and "/" in a.item:
-                exercise, item = a.item.split("/", 1)
-                self.notes[(exercise, item)].append(self._note(a))
-        self.reached: str | None = None
+            elif a.role == "supervisor" and a.exercise == FEEDBACK and "/" in a.item:
+                note = read_answer(FEEDBACK, "supervisor", a.answer)
+                if isinstance(note, FeedbackAnswer):
+                    exercise, item = a.item.split("/", 1)
+                    self.notes[(exercise, item)].append(self._note(a, note))
 
-    def _note(self, a: Attempt) -> dict[str, Any]:
+    def _note(self, a: Attempt, note: FeedbackAnswer) -> dict[str, Any]:
         names = {c.id: criterion_name(c) for c in self.catalog.skill_criteria}
-        ratings = [(names.get(k, k), v) for k, v in a.answer.get("ratings", {}).items()]
         return {
             "author": a.author,
             "time": a.time,
-            "comment": str(a.answer.get("comment", "")),
-            "next_step": str(a.answer.get("next_step", "")),
-            "ratings": ratings,
+            "comment": note.comment,
+            "next_step": note.next_step,
+            "ratings": [(names.get(k, k), v) for k, v in note.ratings.items()],
         }
 
-    def _latest(self, exercise: str, item: str) -> tuple[Attempt | None, int]:
+    def _latest(self, exercise: str, item: str, model: type[A]) -> tuple[A | None, Attempt | None, int]:
+        """The current answer (read, or None if it cannot be), its attempt, and how many attempts."""
         found = self.mine.get((exercise, item), [])
-        return (found[-1] if found else None), len(found)
+        if not found:
+            return None, None, 0
+        read = read_answer(exercise, "trainee", found[-1].answer)
+        return (read if isinstance(read, model) else None), found[-1], len(found)
 
     def _items(self, heading: str, entries: list[Entry], empty: str = "Not answered yet.") -> str:
         return render("review.html.j2", "items", heading=heading, entries=entries, empty=empty)
@@ -108,20 +129,23 @@ class Review:
         entries = []
         vignettes = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
         for v in sorted(vignettes, key=lambda v: DIFFICULTIES.index(v.difficulty)):
-            spot, n_spot = self._latest("spot-signs", v.id)
-            cls, n_cls = self._latest("classify", v.id)
+            spot, spot_attempt, n_spot = self._latest("spot-signs", v.id, SpotSignsAnswer)
+            cls, cls_attempt, n_cls = self._latest("classify", v.id, ClassifyAnswer)
             parts = []
             if spot is not None:
-                result = score_spot_signs(self.catalog, v, spot.answer.get("chosen", []))
-                parts.append(spot_feedback(result))
+                parts.append(spot_feedback(score_spot_signs(self.catalog, v, spot.chosen)))
+            elif spot_attempt is not None:
+                parts.append(UNREADABLE)
             if cls is not None:
-                c = score_classify(self.catalog, v, str(cls.answer.get("challenge")), str(cls.answer.get("rupture")))
+                c = score_classify(self.catalog, v, cls.challenge, cls.rupture)
                 parts.append("<p><b>Classification</b></p>" + classify_feedback(c))
+            elif cls_attempt is not None:
+                parts.append(UNREADABLE)
             entries.append(
                 Entry(
                     title=f"{v.title} ({v.difficulty})",
                     attempts=max(n_spot, n_cls),
-                    feedback="".join(parts) or '<p class="wb-empty">Not answered yet.</p>',
+                    feedback="".join(parts) or NOT_ANSWERED,
                     context=content_note(v.content_notes),
                     notes=self.notes.get(("spot-signs", v.id), []) + self.notes.get(("classify", v.id), []),
                 )
@@ -131,49 +155,42 @@ class Review:
     def respond(self) -> str:
         statements = {s.id: s for s in self.catalog.client_statements if s.challenge == self.challenge}
         criteria = {c.id: c for c in self.catalog.skill_criteria if c.challenge == self.challenge}
-        history = sorted(
-            (a for (ex, _), found in self.mine.items() if ex == "respond" for a in found), key=lambda a: a.seq
-        )
+        history = [
+            r
+            for a in self.attempts
+            if a.role == "trainee"
+            and a.exercise == "respond"
+            and isinstance(r := read_answer("respond", "trainee", a.answer), RespondAnswer)
+            and r.statement in statements
+        ]
         # a round is saved twice (submitted, then rated): show rated rounds, and the last one if pending
-        shown = [a for a in history if "felt" in a.answer or a is history[-1]]
-        counts: dict[str, int] = defaultdict(int)
-        for a in shown:
-            counts[str(a.answer.get("statement"))] += 1
-        rounds: list[dict[str, Any]] = []
-        reached = None
-        for a in shown:
-            s = statements.get(str(a.answer.get("statement")))
-            if s is None:
-                continue
-            given = a.answer.get("ratings", {})
-            ratings = [(criterion_name(criteria[k]), v) for k, v in given.items() if k in criteria]
-            reached = a.answer.get("next_difficulty", a.answer.get("difficulty"))
-            rounds.append(
-                {
-                    "statement": s,
-                    "difficulty": a.answer.get("difficulty"),
-                    "response": str(a.answer.get("response", "")),
-                    "ratings": ratings,
-                    "felt": a.answer.get("felt"),
-                    "next": a.answer.get("next_difficulty"),
-                    "examples": examples_html(s, criteria),
-                    "attempts": counts[s.id],
-                    "notes": self.notes.get(("respond", s.id), []),
-                }
-            )
-        self.reached = reached if reached in DIFFICULTIES else None
-        return render("review.html.j2", "rounds", entries=rounds, reached=self.reached)
+        shown = [r for n, r in enumerate(history) if r.rated or n == len(history) - 1]
+        counts = Counter(r.statement for r in shown)
+        rounds = [
+            {
+                "statement": statements[r.statement],
+                "difficulty": r.difficulty,
+                "response": r.response,
+                "ratings": [(criterion_name(criteria[k]), v) for k, v in (r.ratings or {}).items() if k in criteria],
+                "felt": r.felt,
+                "next": r.next_difficulty,
+                "examples": examples_html(statements[r.statement], criteria),
+                "attempts": counts[r.statement],
+                "notes": self.notes.get(("respond", r.statement), []),
+            }
+            for r in shown
+        ]
+        reached = progress(self.catalog, self.challenge, self.attempts).reached
+        return render("review.html.j2", "rounds", entries=rounds, reached=reached)
 
     def knowledge_checks(self) -> str:
         entries = []
         for k in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
-            latest, n = self._latest("knowledge-check", k.id)
-            feedback = '<p class="wb-empty">Not answered yet.</p>'
-            answer = ""
-            if latest is not None and isinstance(latest.answer.get("choice"), int):
-                result = score_knowledge_check(k, latest.answer["choice"])
-                answer = f"<p><b>Answer given:</b> {inline(k.options[latest.answer['choice']].text)}</p>"
-                feedback = choice_feedback(result)
+            given, attempt, n = self._latest("knowledge-check", k.id, KnowledgeCheckAnswer)
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            if given is not None and given.choice < len(k.options):
+                answer = f"<p><b>Answer given:</b> {inline(k.options[given.choice].text)}</p>"
+                feedback = choice_feedback(score_knowledge_check(k, given.choice))
             entries.append(Entry(k.question, n, feedback, answer, notes=self.notes.get(("knowledge-check", k.id), [])))
         return self._items("Knowledge checks", entries)
 
@@ -181,25 +198,20 @@ class Review:
         titles = {s.id: s.title for s in self.catalog.strategies}
         entries = []
         for m in self.catalog.strategy_matches:
-            latest, n = self._latest("strategy-match", m.id)
-            feedback, answer = '<p class="wb-empty">Not answered yet.</p>', ""
-            if latest is not None:
-                chosen = str(latest.answer.get("choice"))
-                result = score_strategy_match(self.catalog, m, chosen)
-                answer = f"<p><b>Answer given:</b> {inline(titles.get(chosen, chosen))}</p>"
-                feedback = choice_feedback(result)
+            given, attempt, n = self._latest("strategy-match", m.id, StrategyMatchAnswer)
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            if given is not None and given.choice in titles:
+                answer = f"<p><b>Answer given:</b> {inline(titles[given.choice])}</p>"
+                feedback = choice_feedback(score_strategy_match(self.catalog, m, given.choice))
             entries.append(Entry(m.situation, n, feedback, answer, notes=self.notes.get(("strategy-match", m.id), [])))
         return self._items("Strategy matching", entries)
 
     def triage(self) -> str:
         entries = []
         for c in sorted(self.catalog.triage_cases, key=lambda c: c.id):
-            latest, n = self._latest("triage", c.id)
-            feedback, answer = '<p class="wb-empty">Not answered yet.</p>', ""
-            given = triage_answer(latest.answer) if latest is not None else None
-            if latest is not None and given is None:
-                feedback = UNREADABLE
-            elif given is not None:
+            given, attempt, n = self._latest("triage", c.id, TriageAnswer)
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            if given is not None:
                 result = score_triage(self.catalog, c, given.urgency, given.steps)
                 answer = triage_answer_html(self.catalog, result)
                 feedback = triage_feedback(self.catalog, c, result)
@@ -211,39 +223,33 @@ class Review:
     def reflections(self) -> str:
         shown, hidden = [], 0
         for p in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
-            latest, _ = self._latest("reflect", p.id)
-            if latest is None:
+            given, attempt, _ = self._latest("reflect", p.id, ReflectAnswer)
+            if attempt is None or given is None:
                 continue
-            if not (latest.shared or self.include_private):
+            if not (attempt.shared or self.include_private):
                 hidden += 1
                 continue
-            stages = latest.answer.get("stages", {})
+            stages = given.stages.model_dump()
             shown.append(
                 {
                     "title": p.title,
-                    "shared": latest.shared,
-                    "stages": [(title, str(stages.get(key, ""))) for key, title in STAGES],
+                    "shared": attempt.shared,
+                    "stages": [(title, stages[key]) for key, title in STAGES],
                     "notes": self.notes.get(("reflect", p.id), []),
                 }
             )
         return render("review.html.j2", "reflections", entries=shown, hidden=hidden)
 
-    def summary(self, title: str, exercises: tuple[str, ...], totals: dict[str, int]) -> str:
-        rows = []
-        for exercise in exercises:
-            done = len({item for (ex, item) in self.mine if ex == exercise})
-            attempts = sum(len(v) for (ex, _), v in self.mine.items() if ex == exercise)
-            latest = [(item, found[-1]) for (ex, item), found in self.mine.items() if ex == exercise and found]
-            scored = [score_saved(self.catalog, exercise, item, a.answer) for item, a in latest]
-            scores = [x for x in scored if x is not None]
-            score = f"{round(100 * mean(scores))}%" if scores else "–"
-            rows.append(
-                {
-                    "label": LABELS[exercise],
-                    "done": done,
-                    "total": totals[exercise],
-                    "attempts": attempts,
-                    "score": score,
-                }
-            )
-        return render("review.html.j2", "summary", title=title, rows=rows, reached=self.reached)
+    def summary(self, title: str) -> str:
+        done = progress(self.catalog, self.challenge, self.attempts)
+        rows = [
+            {
+                "label": LABELS[e.exercise],
+                "done": e.done,
+                "total": e.total,
+                "attempts": e.attempts,
+                "score": "–" if e.score is None else f"{round(100 * e.score)}%",
+            }
+            for e in done.exercises
+        ]
+        return render("review.html.j2", "summary", title=title, rows=rows, reached=done.reached)

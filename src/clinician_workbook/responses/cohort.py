@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import WorkbookError
+from ..errors import WorkbookError
+from .attempts import Attempt, in_order
 from .handin import read_handin
-from .store import Attempt, read_store
+from .store import read_store
 
 SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own companions of a store
 ANSWER_FILES = (".sqlite", ".json")
@@ -31,7 +32,7 @@ class TraineeRecord:
             self.attempts.setdefault(attempt.uid, attempt)
 
     def ordered(self) -> list[Attempt]:
-        return sorted(self.attempts.values(), key=lambda a: (a.time, a.seq))
+        return in_order(self.attempts.values())
 
 
 @dataclass

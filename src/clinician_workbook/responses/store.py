@@ -35,42 +35,28 @@ Only stdlib ``sqlite3`` is used, so the store works wherever Jupyter runs.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import re
 import sqlite3
 import stat
 import threading
-import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Self
 
-from .errors import StoreError, StoreVersionError
+from ..errors import StoreError, StoreVersionError
+from ..files import make_private_dir
+from .answers import AnswerProblem, check_answer
+from .attempts import ROLES, Attempt, Key, Role, current
+from .naming import store_path
 
-__all__ = [
-    "ROLES",
-    "SCHEMA_VERSION",
-    "Attempt",
-    "ResponseStore",
-    "Role",
-    "read_store",
-    "safe_filename",
-    "store_owner",
-    "store_path",
-]
+__all__ = ["SCHEMA_VERSION", "ResponseStore", "read_store", "store_owner"]
 
 SCHEMA_VERSION = "1"
-SUFFIX = ".sqlite"
-Role = Literal["trainee", "supervisor"]
-ROLES: tuple[Role, ...] = ("trainee", "supervisor")
 
-_MAX_SLUG = 64
 _BUSY_TIMEOUT_MS = 10_000
 # EXTRA rather than FULL: in rollback-journal mode the commit point is the journal's deletion, and
 # only EXTRA fsyncs the folder after it; with FULL a power cut just after save() returned could
@@ -79,13 +65,6 @@ _SYNCHRONOUS = "EXTRA"
 # read_store of a store an older version left in WAL mode reads the file as immutable (see there);
 # a writer changing it meanwhile makes that read void, and it is tried again this often.
 _READ_TRIES = 3
-_UNSAFE = re.compile(r"[^a-z0-9_-]")
-# A clean id that already looks like "<slug>-<8 hex>" is hashed too: otherwise the id
-# "bob-1a2b3c4d" could take the file that "Bob" hashes to, and two trainees would share it.
-_LOOKS_HASHED = re.compile(r"-[0-9a-f]{8}$")
-# Device names Windows refuses as file names whatever the extension.
-_WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)])
-
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS attempts (
@@ -103,73 +82,8 @@ CREATE TABLE IF NOT EXISTS attempts (
 );
 CREATE INDEX IF NOT EXISTS attempts_by_item ON attempts (challenge, exercise, item);
 """
+_DELETE_DRAFT = "DELETE FROM attempts WHERE role = 'draft' AND challenge = ? AND exercise = ? AND item = ?"
 _COLUMNS = "seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared"
-
-
-def safe_filename(trainee: str) -> str:
-    """The file name (without suffix) for ``trainee``: safe on every OS, unique per id.
-
-    The readable part is a lowercase slug of ``[a-z0-9_-]`` (accents folded, anything else
-    turned into ``-``, no leading ``-``, at most 64 characters), so a coordinator can tell
-    whose file is whose. Whenever that slug is not exactly the id -- or could be mistaken for
-    another id's hashed name -- ``-`` and the first 8 hex digits of sha256(id) are appended,
-    so ``Alice``, ``alice`` and ``../alice`` get three different files. The result is at most
-    73 characters and can never be ``.``, ``..``, contain a separator or a NUL.
-    """
-    if not trainee:
-        raise StoreError("trainee id is empty")
-    folded = unicodedata.normalize("NFKD", trainee).encode("ascii", "ignore").decode("ascii")
-    slug = _UNSAFE.sub("-", folded.lower()).lstrip("-")[:_MAX_SLUG]
-    if slug == trainee and not _LOOKS_HASHED.search(slug) and slug not in _WINDOWS_RESERVED:
-        return slug
-    digest = hashlib.sha256(trainee.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return f"{slug or 'trainee'}-{digest}"
-
-
-def _make_private_dir(folder: Path) -> None:
-    # Only a folder we create is tightened: an existing one is the user's choice (e.g. a
-    # course drive shared with the supervisor). chmod because mkdir's mode is filtered by umask.
-    if folder.is_dir():
-        return
-    try:
-        folder.mkdir(mode=0o700, parents=True)
-        os.chmod(folder, 0o700)
-    except FileExistsError:
-        if not folder.is_dir():
-            raise StoreError(f"{folder}: exists and is not a folder") from None
-    except OSError as err:
-        raise StoreError(f"{folder}: cannot create the responses folder: {err.strerror}") from err
-
-
-def store_path(responses: str | Path, trainee: str) -> Path:
-    """Where ``trainee``'s store lives, given the notebook's ``responses`` parameter.
-
-    A value ending in ``.sqlite`` names the file itself (one-off or supervisor use); anything
-    else is a folder holding one ``<safe_filename>.sqlite`` per trainee. Nothing is created
-    here: the store creates the folder (0700) when it creates the file, so merely looking up a
-    path (a notebook run with no answer yet, an export with nothing to export) writes nothing.
-    """
-    name = safe_filename(trainee)  # validates the id even when a file is given
-    if str(responses).endswith(SUFFIX):
-        return Path(responses)
-    return Path(responses) / f"{name}{SUFFIX}"
-
-
-@dataclass(frozen=True)
-class Attempt:
-    """One saved answer. ``seq`` is the row id in its store (0 for one read from a hand-in)."""
-
-    uid: str  # uuid4 hex: identifies the attempt across stores, so imports never duplicate it
-    trainee: str
-    time: str  # ISO-8601 UTC with microseconds, e.g. 2025-01-31T09:15:02.123456+00:00
-    challenge: str
-    exercise: str
-    item: str
-    answer: dict[str, Any]
-    role: Role = "trainee"
-    author: str | None = None
-    shared: bool = False  # reflections: whether the trainee shares it with the supervisor
-    seq: int = 0
 
 
 def _now() -> str:
@@ -184,6 +98,14 @@ def _encode_answer(answer: object) -> str:
         return json.dumps(answer, ensure_ascii=False, allow_nan=False, sort_keys=True)
     except (TypeError, ValueError) as err:
         raise StoreError(f"answer is not JSON-serialisable: {err}") from err
+
+
+def _checked(exercise: str, role: str, answer: object) -> dict[str, Any]:
+    """The answer in the form its exercise's model keeps; a one-line StoreError if it does not fit."""
+    try:
+        return check_answer(exercise, role, answer)
+    except AnswerProblem as err:
+        raise StoreError(f"not saved: {exercise} {err}") from err
 
 
 def _check_fields(challenge: str, exercise: str, item: str, role: str) -> None:
@@ -208,7 +130,10 @@ class ResponseStore:
         self.trainee = trainee
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
-        _make_private_dir(self.path.parent)
+        try:  # only a folder made here is tightened: an existing one is the user's choice
+            make_private_dir(self.path.parent)
+        except OSError as err:
+            raise StoreError(f"{self.path.parent}: cannot create the responses folder: {err.strerror or err}") from err
         self._create_private_file()
         try:
             self._conn = self._connect()
@@ -343,11 +268,17 @@ class ResponseStore:
         author: str | None = None,
         shared: bool = False,
     ) -> Attempt:
-        """Append one attempt; return it only once it is committed (the acknowledgement)."""
+        """Append one attempt; return it only once it is committed (the acknowledgement).
+
+        A trainee's attempt replaces any draft of the same item in the same transaction: what
+        was typed has now been submitted.
+        """
         _check_fields(challenge, exercise, item, role)
-        encoded = _encode_answer(answer)
+        encoded = _encode_answer(_checked(exercise, role, answer))
         uid, time = uuid.uuid4().hex, _now()
         with self._transaction("save") as conn:
+            if role in ("trainee", "draft"):
+                conn.execute(_DELETE_DRAFT, (challenge, exercise, item))
             cursor = conn.execute(
                 f"INSERT INTO attempts ({_COLUMNS}) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (uid, self.trainee, time, challenge, exercise, item, encoded, role, author, int(shared)),
@@ -367,6 +298,26 @@ class ResponseStore:
             shared=bool(shared),
             seq=seq,
         )
+
+    def save_draft(self, challenge: str, exercise: str, item: str, fields: dict[str, str]) -> Attempt | None:
+        """Keep the text typed but not submitted (one draft per item, replacing the last one).
+
+        A draft is never an attempt: readers skip role ``draft``, hand-ins and reports leave it
+        out. Empty fields are not kept; with nothing left, the draft is cleared (None).
+        """
+        _check_fields(challenge, exercise, item, "draft")
+        given = _checked(exercise, "draft", {"fields": fields})["fields"]
+        kept = {name: text for name, text in given.items() if text.strip()}
+        if not kept:
+            with self._transaction("clear a draft") as conn:
+                conn.execute(_DELETE_DRAFT, (challenge, exercise, item))
+            return None
+        return self.save(challenge, exercise, item, {"fields": kept}, role="draft")
+
+    def draft(self, challenge: str, exercise: str, item: str) -> dict[str, str]:
+        """The text kept for an item since its last submission ({} when there is none)."""
+        found = self.attempts(challenge=challenge, exercise=exercise, item=item, role="draft")
+        return dict(found[-1].answer.get("fields", {})) if found else {}
 
     def add_imported(self, attempt: Attempt) -> bool:
         """Insert an attempt from a hand-in, keeping its uid and time; False if already here."""
@@ -393,7 +344,7 @@ class ResponseStore:
                     attempt.challenge,
                     attempt.exercise,
                     attempt.item,
-                    _encode_answer(attempt.answer),
+                    _encode_answer(_checked(attempt.exercise, attempt.role, attempt.answer)),
                     attempt.role,
                     attempt.author,
                     int(attempt.shared),
@@ -430,18 +381,10 @@ class ResponseStore:
         self,
         challenge: str | None = None,
         exercise: str | None = None,
-        role: Role | None = "trainee",
-    ) -> dict[tuple[str, str, str], Attempt]:
-        """The current answer per (challenge, exercise, item): the most recent attempt.
-
-        "Most recent" is by time, then seq: an imported backup of older attempts gets higher
-        seq numbers but must not shadow newer work already in the store.
-        """
-        current: dict[tuple[str, str, str], Attempt] = {}
-        found = self.attempts(challenge=challenge, exercise=exercise, role=role)
-        for attempt in sorted(found, key=lambda a: (a.time, a.seq)):
-            current[(attempt.challenge, attempt.exercise, attempt.item)] = attempt
-        return current
+        role: Role = "trainee",
+    ) -> dict[Key, Attempt]:
+        """The current answer per (challenge, exercise, item), by the one rule in ``attempts.current``."""
+        return current(self.attempts(challenge=challenge, exercise=exercise, role=role), role)
 
     def count(self) -> int:
         """How many attempts the store holds."""

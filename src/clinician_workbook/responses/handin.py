@@ -13,13 +13,15 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from .errors import HandinError, Problem, UsageError
-from .files import write_atomic
-from .store import ROLES, Attempt, ResponseStore, Role
+from ..errors import HandinError, Problem, UsageError
+from ..files import write_atomic
+from .answers import AnswerProblem, check_answer
+from .attempts import ROLES, Attempt, Role
+from .store import ResponseStore
 
 __all__ = ["FORMAT", "VERSION", "ImportResult", "export_responses", "import_handin", "read_handin", "write_export"]
 
@@ -27,6 +29,7 @@ FORMAT = "clinician-workbook-responses"
 VERSION = 1
 
 _UID = re.compile(r"[0-9a-f]{32}")
+CLOCK_SKEW = timedelta(minutes=10)  # how far ahead of this computer's clock a hand-in's times may be
 # field -> (JSON types accepted, what to call them in a message)
 _ROW_FIELDS: dict[str, tuple[tuple[type[Any], ...], str]] = {
     "uid": ((str,), "a string"),
@@ -54,8 +57,20 @@ class ImportResult:
 # -- export -------------------------------------------------------------------------------------
 
 
-def export_responses(store: ResponseStore) -> dict[str, Any]:
-    """Every attempt in ``store`` as a hand-in document (a JSON-ready dict), oldest first."""
+def export_responses(store: ResponseStore, *, backup: bool = False) -> dict[str, Any]:
+    """``store`` as a hand-in document (a JSON-ready dict), attempts oldest first.
+
+    A hand-in (the default) is what a trainee sends a supervisor: the trainee's own answers,
+    with reflections only where the trainee chose to share them. A backup (``backup=True``)
+    holds every answer and every supervisor note, for restoring the trainee's own store.
+    Unsubmitted drafts are in neither.
+    """
+
+    def handed_in(a: Attempt) -> bool:
+        if a.role == "draft":
+            return False
+        return backup or (a.role == "trainee" and (a.shared or a.exercise != "reflect"))
+
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -74,18 +89,19 @@ def export_responses(store: ResponseStore) -> dict[str, Any]:
                 "shared": a.shared,
             }
             for a in store.attempts()
+            if handed_in(a)
         ],
     }
 
 
-def write_export(store: ResponseStore, out: Path) -> Path:
+def write_export(store: ResponseStore, out: Path, *, backup: bool = False) -> Path:
     """Write ``store``'s hand-in to ``out`` atomically, owner-only (0600); return ``out``.
 
     Written to a temporary file beside ``out``, fsynced, then renamed over it: a crash or a
     full disk leaves either the old file or the new one, never half a backup.
     """
     out = Path(out)
-    text = json.dumps(export_responses(store), ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(export_responses(store, backup=backup), ensure_ascii=False, indent=1) + "\n"
     try:
         return write_atomic(out, text, mode=0o600, make_parents=False)
     except OSError as err:
@@ -125,6 +141,10 @@ def _load(path: Path) -> Any:
         raise HandinError([Problem(where, err.lineno, "", message)]) from err
     except _NotJson as err:
         raise HandinError([Problem(where, None, "", str(err))]) from err
+    except RecursionError as err:
+        raise HandinError([Problem(where, None, "", "nested too deeply to be a hand-in")]) from err
+    except ValueError as err:  # e.g. an integer of thousands of digits
+        raise HandinError([Problem(where, None, "", f"cannot be read as JSON: {str(err).split(';')[0]}")]) from err
 
 
 def _parse_time(value: str) -> str | None:
@@ -180,11 +200,14 @@ def _json_type(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-def read_handin(path: Path) -> tuple[str, list[Attempt]]:
+def read_handin(path: Path, *, backup: bool = False) -> tuple[str, list[Attempt]]:
     """The trainee and attempts in a hand-in file, or ``HandinError`` listing every problem.
 
-    Everything is checked before anything is returned, so a caller never imports half a file.
-    Times are returned in the store's canonical form (UTC, microseconds), the same instant.
+    Everything is checked before anything is returned, so a caller never imports half a file:
+    each row's fields, each answer against its exercise's model, no time in the future beyond
+    a few minutes of clock skew, and, unless the file is read as the trainee's own ``backup``,
+    no supervisor rows (a supervisor's notes come from the supervisor's side, never from a file
+    a trainee hands in). Times are returned in the store's canonical form (UTC, microseconds).
     """
     path = Path(path)
     where = str(path)
@@ -211,9 +234,22 @@ def read_handin(path: Path) -> tuple[str, list[Attempt]]:
         problem("attempts", f"must be an array, not {'missing' if rows is None else _json_type(rows)}")
         rows = []
     first_index: dict[str, int] = {}
+    latest = (datetime.now(UTC) + CLOCK_SKEW).isoformat(timespec="microseconds")
     for index, row in enumerate(rows):
-        good = _check_row(row, f"attempts[{index}]", problem)
+        where_row = f"attempts[{index}]"
+        good = _check_row(row, where_row, problem)
         if good is None:
+            continue
+        if good["role"] != "trainee" and not backup:
+            problem(f"{where_row}.role", f"a hand-in holds only the trainee's own answers, not {good['role']!r} rows")
+            continue
+        if good["time"] > latest:
+            problem(f"{where_row}.time", f"{row['time']} is in the future; check the computer's clock")
+            continue
+        try:
+            good["answer"] = check_answer(good["exercise"], good["role"], good["answer"])
+        except AnswerProblem as err:
+            problem(f"{where_row}.{err.field}", err.message)
             continue
         if good["uid"] in first_index:
             problem(f"attempts[{index}].uid", f"duplicate uid (also attempts[{first_index[good['uid']]}])")
@@ -244,13 +280,14 @@ def read_handin(path: Path) -> tuple[str, list[Attempt]]:
 # -- import -------------------------------------------------------------------------------------
 
 
-def import_handin(path: Path, responses: str | Path) -> ImportResult:
+def import_handin(path: Path, responses: str | Path, *, backup: bool = False) -> ImportResult:
     """Add a hand-in's attempts to its trainee's store under ``responses``; nothing if it is invalid.
 
     The trainee named in the file picks the store, so a supervisor can import a whole cohort's
     hand-ins into one folder. Attempts already there (same uid) are skipped and counted.
+    ``backup=True`` restores a backup (``responses export --backup``), supervisor notes included.
     """
-    trainee, attempts = read_handin(path)
+    trainee, attempts = read_handin(path, backup=backup)
     with ResponseStore.open(responses, trainee) as store:
         added = store.add_imported_many(attempts)
         return ImportResult(trainee, store.path, added, len(attempts) - added)

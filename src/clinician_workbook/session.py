@@ -31,7 +31,7 @@ from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .feedback import TOGETHER, content_note, help_seeking_box, steps_html, urgency_label
 from .markup import inline, prose
-from .render import handout
+from .render import draft_notice, handout
 from .render.review import LABELS, Review
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
 from .workspace import find_workspace
@@ -143,10 +143,7 @@ class Session:
         display(HTML(f'<div class="wb wb-{self.mode}">{body}</div>'))  # type: ignore[no-untyped-call]
 
     def draft_notice(self) -> str:
-        return (
-            f'<div class="wb-draft" role="note"><b>Draft content, not yet clinically reviewed.</b> '
-            f"{inline(self.catalog.course.draft_notice)}</div>"
-        )
+        return draft_notice(self.catalog.course)
 
     @property
     def title(self) -> str:
@@ -154,7 +151,9 @@ class Session:
 
     def header(self) -> None:
         """Title, draft notice and, for a challenge, its summary and learning objectives."""
-        parts = [f"<style>{CSS}</style>"]
+        # Interactive pages carry the styles themselves; printed documents get them once, from
+        # the export template, so a combined workbook does not repeat them per page.
+        parts = [f"<style>{CSS}</style>"] if self.mode == "interactive" else []
         who = html.escape(self.trainee)
         if self.mode == "handout":
             parts.append(handout.cover(self.catalog, self.title, self.trainee, self.cohort, self.date))

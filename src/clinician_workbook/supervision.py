@@ -21,6 +21,7 @@ from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
 from .markup import inline, plain
+from .render import draft_notice
 from .render.review import STAGES, UNREADABLE
 from .responses import Attempt, ResponseStore, in_order, store_owner
 from .responses.answers import ReflectAnswer, RespondAnswer, read_answer
@@ -93,8 +94,7 @@ class Supervision:
             f"<style>{CSS}</style><h1>Supervision: {html.escape(self.trainee)}</h1>"
             f"<p>Reviewing as <b>{html.escape(self.supervisor)}</b>. {answered} answers on record. "
             "Your feedback is saved to the trainee's store as you go and appears in their review export.</p>"
-            '<div class="wb-draft"><b>Draft content, not yet clinically reviewed.</b> '
-            f"{inline(self.catalog.course.draft_notice)}</div>"
+            f"{draft_notice(self.catalog.course)}"
         )
 
     def responses(self) -> None:

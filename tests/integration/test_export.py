@@ -240,3 +240,8 @@ def test_letter_paper_and_an_escaped_running_header(tmp_path: Path, chromium_pat
     page = PdfReader(tmp_path / "x.pdf").pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
     assert "<b>Ada</b> & “Råbu”" in page.extract_text()
+
+
+def test_a_combined_workbook_holds_its_styles_once(exported: Exported) -> None:
+    document = (exported.folder / "workbook.html").read_text(encoding="utf-8")
+    assert document.count(".wb-critical {") == 1

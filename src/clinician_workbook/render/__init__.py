@@ -36,3 +36,8 @@ def render(template: str, macro: str, **context: Any) -> str:
     """Call ``macro`` of ``template`` with ``context``; returns HTML."""
     module = environment().get_template(template).make_module(context)
     return str(getattr(module, macro)(**context))
+
+
+def draft_notice(course: Any) -> str:
+    """The "not yet clinically reviewed" notice every page of draft content shows (one macro)."""
+    return render("common.html.j2", "draft_notice", course=course)

@@ -14,7 +14,7 @@ from .content.catalog import Catalog
 from .content.models import DIFFICULTIES
 from .responses import Attempt, current, in_order
 from .responses.answers import RespondAnswer, read_answer
-from .scoring import score_saved
+from .scoring import answers_item, score_saved
 
 PRACTICE = ("spot-signs", "classify", "respond", "knowledge-check", "reflect")
 EXERCISES: dict[str, tuple[str, ...]] = {
@@ -87,7 +87,8 @@ def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progre
     """What a trainee has done on ``page``: the one definition of "done n of m" and its score.
 
     Counts the trainee's own attempts only (never drafts or supervisor notes), at the items the
-    page offers; "done" means the current answer (``responses.current``) can be read.
+    page offers; "done" means the current answer (``responses.current``) can be read and answers
+    the item as the course offers it (``scoring.answers_item``).
     """
     mine = [a for a in attempts if a.role == "trainee" and a.challenge == page]
     now = current(mine)
@@ -96,7 +97,7 @@ def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progre
         offered = set(items_for(catalog, page, exercise))
         answers = {item: a for (_, ex, item), a in now.items() if ex == exercise and item in offered}
         scores = [s for item, a in answers.items() if (s := score_saved(catalog, exercise, item, a.answer)) is not None]
-        readable = [a for a in answers.values() if read_answer(exercise, "trainee", a.answer) is not None]
+        readable = [item for item, a in answers.items() if answers_item(catalog, exercise, item, a.answer)]
         rows.append(
             ExerciseProgress(
                 exercise,

@@ -19,6 +19,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from .errors import UsageError
+
 PRIVATE = 0o600
 SHARED = 0o644
 PRIVATE_DIR = 0o700
@@ -53,6 +55,9 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = PRIVATE, make_par
     private file in a folder others can list still tells them its name, e.g. a trainee's), else
     as ``mkdir`` does.
     """
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # replacing it would swap a link or a device for our file: refuse, and say so
+        raise UsageError(f"{path}: exists and is not a regular file; choose another name")
     if make_parents:
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ from .feedback import urgency_label
 from .files import write_atomic
 from .render import render
 from .render.review import FEEDBACK
-from .responses import Attempt
+from .responses import Attempt, current
 from .responses.answers import FeedbackAnswer, read_answer
 from .responses.cohort import Cohort, TraineeRecord, read_cohort
 from .scoring import TriageResult, score_triage_answer
@@ -141,8 +141,9 @@ def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[At
     found = _TriageCheck()
     cases = {c.id: c for c in catalog.triage_cases}
     history: dict[str, list[tuple[Attempt, TriageResult | None]]] = {}
+    pages = {p for p, exercises in EXERCISES.items() if "triage" in exercises}  # where triage is answered
     for a in attempts:  # in time order: the last one is current
-        if a.role == "trainee" and a.exercise == "triage" and a.item in cases:
+        if a.role == "trainee" and a.exercise == "triage" and a.item in cases and a.challenge in pages:
             history.setdefault(a.item, []).append((a, score_triage_answer(catalog, cases[a.item], a.answer)))
     for item, scored in history.items():
         case = cases[item]
@@ -187,7 +188,8 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
         report.corrected += triage.corrected
         report.checked += triage.checked
         report.unchecked += triage.unreadable
-        unreadable = [a for a in attempts if a.exercise != "triage" and not read_answer(a.exercise, a.role, a.answer)]
+        now = current(attempts).values()
+        unreadable = [a for a in now if a.exercise != "triage" and not read_answer(a.exercise, a.role, a.answer)]
         if unreadable:  # triage answers are said one by one above; these count as not done
             report.unchecked.append(
                 f"{record.trainee} ({', '.join(record.sources)}): {len(unreadable)} other saved answer(s) could not "
@@ -291,14 +293,23 @@ def render_html(report: Report, catalog: Catalog | None = None) -> str:
     )
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one it would read as a formula gets a leading quote."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
 def render_csv(report: Report) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF rows (RFC 4180): a carriage return inside a name is then quoted, never a new row
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in report.rows:
         writer.writerow(
             [
-                r.trainee,
+                _cell(r.trainee),
                 r.challenge,
                 r.done,
                 r.total,
@@ -321,6 +332,8 @@ def write_report(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"--format: {', '.join(bad) or 'nothing'} is not one of {', '.join(FORMATS)}")
+    if out.name in ("", ".", "..") or out.is_dir():
+        raise UsageError(f"--out: {out} is a folder; give a file name in it, e.g. {out / 'cohort'}")
     catalog = load_bundled()
     report = build_report(read_cohort(folder), catalog, today)
     written = []

@@ -30,6 +30,7 @@ from .content.models import (
 from .responses.answers import (
     ClassifyAnswer,
     KnowledgeCheckAnswer,
+    ReflectAnswer,
     RespondAnswer,
     SpotSignsAnswer,
     StrategyMatchAnswer,
@@ -377,7 +378,10 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str,
     items = catalog.items
     read = read_answer(exercise, "trainee", answer)
     if isinstance(read, SpotSignsAnswer) and item in items.get("vignette", {}):
-        return score_spot_signs(catalog, catalog.get("vignette", item, Vignette), read.chosen).score
+        vignette = catalog.get("vignette", item, Vignette)
+        if not set(read.chosen) & set(sign_options(vignette, 0)):
+            return None  # none of the signs this case offers: not an answer to it
+        return score_spot_signs(catalog, vignette, read.chosen).score
     if isinstance(read, ClassifyAnswer) and item in items.get("vignette", {}):
         return score_classify(catalog, catalog.get("vignette", item, Vignette), read.challenge, read.rupture).score
     if isinstance(read, RespondAnswer) and read.ratings:
@@ -387,8 +391,25 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str,
         return float(score_knowledge_check(check, read.choice).correct) if read.choice < len(check.options) else None
     if isinstance(read, StrategyMatchAnswer) and item in items.get("strategy_match", {}):
         match = catalog.get("strategy_match", item, StrategyMatch)
+        if read.choice not in match_options(match, 0):
+            return None
         return float(score_strategy_match(catalog, match, read.choice).correct)
     if isinstance(read, TriageAnswer) and item in items.get("triage_case", {}):
         case = catalog.get("triage_case", item, TriageCase)
         return score_triage(catalog, case, read.urgency, read.steps).score
     return None
+
+
+def answers_item(catalog: Catalog, exercise: str, item: str, answer: Mapping[str, Any]) -> bool:
+    """Whether a saved answer can be read and answers ``item`` as the course offers it.
+
+    What "done" counts (``curriculum.progress``): an answer that fits its model but points
+    outside the course (a choice past the last option, a statement that is not this item)
+    is shown as "could not be read", so it is not done either.
+    """
+    read = read_answer(exercise, "trainee", answer)
+    if isinstance(read, RespondAnswer):
+        return read.statement == item and item in catalog.items.get("client_statement", {})
+    if isinstance(read, ReflectAnswer):
+        return item in catalog.items.get("reflection_prompt", {})
+    return read is not None and score_saved(catalog, exercise, item, answer) is not None

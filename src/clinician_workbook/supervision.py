@@ -17,6 +17,7 @@ from IPython.display import HTML
 from IPython.display import display as _untyped_display
 
 from .content import Catalog, load_bundled
+from .curriculum import EXERCISES
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
@@ -102,8 +103,8 @@ class Supervision:
         statements = {s.id: s for s in self.catalog.client_statements}
         found = 0
         for (challenge, exercise, item), attempt in sorted(self.latest.items()):
-            if exercise != "respond" or item not in statements:
-                continue
+            if exercise != "respond" or item not in statements or statements[item].challenge != challenge:
+                continue  # only answers filed where the course asks them
             found += 1
             s = statements[item]
             criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
@@ -114,7 +115,7 @@ class Supervision:
                 display(FeedbackForm(self.recorder(challenge), f"respond/{item}", title + UNREADABLE, criteria))
                 continue
             names = {c.id: criterion_name(c) for c in criteria}
-            own = "".join(f"<li>{inline(names.get(k, k))}: {v}</li>" for k, v in (given.ratings or {}).items())
+            own = "".join(f"<li>{inline(names[k])}: {v}</li>" for k, v in (given.ratings or {}).items() if k in names)
             shown = (
                 f"{title}<blockquote>{inline(s.text)}</blockquote>"
                 f"<div class='wb-answer'><b>Response:</b> {plain(given.response)}</div>"
@@ -128,7 +129,7 @@ class Supervision:
         """Triage answers against the key, with any safety-critical error marked."""
         cases = {c.id: c for c in self.catalog.triage_cases}
         for (challenge, exercise, item), attempt in sorted(self.latest.items()):
-            if exercise != "triage" or item not in cases:
+            if exercise != "triage" or item not in cases or "triage" not in EXERCISES.get(challenge, ()):
                 continue
             case = cases[item]
             result = score_triage_answer(self.catalog, case, attempt.answer)
@@ -150,7 +151,11 @@ class Supervision:
     def reflections(self) -> None:
         """Only the reflections the trainee chose to share."""
         prompts = {p.id: p for p in self.catalog.reflection_prompts}
-        shared = [(k, a) for k, a in sorted(self.latest.items()) if k[1] == "reflect" and a.shared and k[2] in prompts]
+        shared = [
+            (k, a)
+            for k, a in sorted(self.latest.items())
+            if k[1] == "reflect" and a.shared and k[2] in prompts and prompts[k[2]].challenge == k[0]
+        ]
         hidden = sum(1 for k, a in self.latest.items() if k[1] == "reflect" and not a.shared)
         for (challenge, _, item), attempt in shared:
             given = read_answer("reflect", "trainee", attempt.answer)

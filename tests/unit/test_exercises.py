@@ -246,5 +246,25 @@ def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, 
         time.sleep(0.02)
     with ResponseStore(recorder.path, recorder.trainee) as store:
         drafts = store.attempts(role="draft")
-    assert [d.answer for d in drafts] == [{"fields": {"feelings": "I felt stung"}}]
+    assert [d.answer["fields"]["feelings"] for d in drafts] == ["I felt stung"]  # one write, the last text
     assert Reflect(prompt, recorder).texts["feelings"].value == "I felt stung"
+
+
+def test_submitting_drops_a_pending_draft_and_a_cleared_box_stays_clear(
+    catalog: Catalog, recorder: StoreRecorder
+) -> None:
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    widget = Reflect(prompt, recorder)
+    widget.drafts.delay = 0.2
+    widget.texts["description"].value = "A"
+    widget.texts["feelings"].value = "B: my own history"
+    widget.save_button.click()  # within the pause: the pending draft must not land after this
+    time.sleep(0.4)
+    assert "Submitted" in widget.status.value
+    with ResponseStore(recorder.path, recorder.trainee) as store:
+        assert store.attempts(role="draft") == []
+    widget.texts["feelings"].value = ""  # the trainee takes that back
+    widget.texts["description"].value = "A2"
+    widget.drafts.flush()
+    again = Reflect(prompt, recorder)
+    assert again.texts["description"].value == "A2" and again.texts["feelings"].value == ""

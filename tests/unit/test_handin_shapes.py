@@ -28,6 +28,7 @@ CASES: dict[str, tuple[str, str]] = {
     "unknown-exercise.json": ("exercise", "unknown exercise 'doodle'"),
     "supervisor-row.json": ("role", "only the trainee's own answers"),
     "future-dated.json": ("time", "is in the future"),
+    "time-past-the-calendar.json": ("time", "must be an ISO-8601 time"),
 }
 
 

@@ -69,11 +69,17 @@ class Exercise(widgets.VBox):
         self.item = item
         self.status = widgets.HTML("", layout=widgets.Layout(min_height="1.5em"))
         self.feedback = widgets.HTML("")
+        self._drafts: DraftKeeper | None = None  # set by a DraftKeeper on this exercise's text areas
         self.add_class("wb-exercise")
 
     def save(self, answer: dict[str, Any], *, shared: bool = False) -> Saved:
         """Save and show the acknowledgement only once the store has committed."""
-        attempt = self.recorder.save(self.exercise, self.item, answer, shared=shared)
+        if self._drafts is None:
+            attempt = self.recorder.save(self.exercise, self.item, answer, shared=shared)
+        else:
+            with self._drafts.writing:  # a draft being kept right now lands first, then goes with this
+                self._drafts.cancel()  # a draft pending from the last keystrokes is now submitted
+                attempt = self.recorder.save(self.exercise, self.item, answer, shared=shared)
         stamp = html.escape(local_time(attempt.time))
         self.status.value = (
             f'<span class="wb-saved" data-saved="{html.escape(attempt.time)}">{self.saved_label} {stamp}</span>'
@@ -118,7 +124,9 @@ class DraftKeeper:
 
     def __init__(self, exercise: Exercise, boxes: dict[str, Any], delay: float = 1.5) -> None:
         self.exercise, self.boxes, self.delay = exercise, boxes, delay
+        exercise._drafts = self
         self._timer: threading.Timer | None = None
+        self.writing = threading.Lock()  # one draft write or submission at a time
         self._quiet = False  # while refilling, a change is not typing
         self._lock = threading.Lock()
         for box in boxes.values():
@@ -130,16 +138,34 @@ class DraftKeeper:
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
-            self._timer = threading.Timer(self.delay, self.exercise.guarded(self.flush))
-            self._timer.daemon = True
-            self._timer.start()
+            timer = threading.Timer(self.delay, self.exercise.guarded(self._due))
+            timer.args = (timer,)  # the callback checks it is still the pending one
+            self._timer = timer
+            timer.daemon = True
+            timer.start()
 
-    def flush(self) -> None:
-        """Keep the current text now (an empty text clears the draft)."""
+    def _due(self, timer: threading.Timer) -> None:
+        with self.writing:
+            with self._lock:
+                if self._timer is not timer:
+                    return  # cancelled (submitted) or replaced by later typing after it fired
+                self._timer = None
+            self._keep()
+
+    def cancel(self) -> None:
+        """Drop a pending draft: what it would keep is being submitted."""
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
+
+    def flush(self) -> None:
+        """Keep the current text now."""
+        with self.writing:
+            self.cancel()
+            self._keep()
+
+    def _keep(self) -> None:
         if any(box.disabled for box in self.boxes.values()):
             return  # submitted and locked: nothing unsubmitted to keep
         fields = {name: str(box.value) for name, box in self.boxes.items()}

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from ..content.models import SkillCriterion
 from ..feedback import criterion_name
 from ..markup import inline
+from ..responses.answers import FeedbackAnswer, read_answer
 from .base import Exercise, Recorder, button
 
 NOT_RATED = "–"
@@ -45,14 +46,19 @@ class FeedbackForm(Exercise):
         self.save_button = button("Save feedback", "info")
         self.save_button.on_click(self.guarded(self._on_save))
         self.children = [widgets.HTML(shown), *rows, self.comment, self.next_step, self.save_button, self.status]
-        previous = recorder.latest(self.exercise, target)
-        if previous is not None:
-            for cid, value in previous.answer.get("ratings", {}).items():
-                if cid in self.ratings:
-                    self.ratings[cid].value = str(value)
-            self.comment.value = str(previous.answer.get("comment", ""))
-            self.next_step.value = str(previous.answer.get("next_step", ""))
-            self.status.value = f'<span class="wb-saved">Feedback saved {self.shown_time(previous.time)}</span>'
+        self.guarded(self._refill)()
+
+    def _refill(self) -> None:
+        previous = self.recorder.latest(self.exercise, self.item)
+        note = read_answer(self.exercise, "supervisor", previous.answer) if previous is not None else None
+        if previous is None or not isinstance(note, FeedbackAnswer):
+            return
+        for cid, value in note.ratings.items():
+            if cid in self.ratings:
+                self.ratings[cid].value = str(value)
+        self.comment.value = note.comment
+        self.next_step.value = note.next_step
+        self.status.value = f'<span class="wb-saved">Feedback saved {self.shown_time(previous.time)}</span>'
 
     def _on_save(self, _: object = None) -> None:
         answer = {

@@ -110,7 +110,7 @@ class Review:
             "time": a.time,
             "comment": note.comment,
             "next_step": note.next_step,
-            "ratings": [(names.get(k, k), v) for k, v in note.ratings.items()],
+            "ratings": [(names[k], v) for k, v in note.ratings.items() if k in names],  # never a raw key as markup
         }
 
     def _latest(self, exercise: str, item: str, model: type[A]) -> tuple[A | None, Attempt | None, int]:

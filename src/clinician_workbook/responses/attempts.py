@@ -1,13 +1,14 @@
 """One saved answer (``Attempt``) and the one rule for which attempt is current.
 
 Deliberate practice repeats exercises, so a store keeps every attempt. Which one counts is
-decided here and only here: the newest by time, then by sequence number. Times are UTC in one
+decided here and only here: the newest by time (equal times: by uid). Times are UTC in one
 canonical form (the store writes them so, hand-in import normalises them), so they sort as
 strings; an imported older backup gets higher sequence numbers but never shadows newer work.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,6 +17,7 @@ from typing import Any, Literal
 Role = Literal["trainee", "supervisor", "draft"]
 ROLES: tuple[Role, ...] = ("trainee", "supervisor", "draft")
 Key = tuple[str, str, str]  # (challenge, exercise, item)
+_CANONICAL = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,13 @@ class Attempt:
 
 
 def in_order(attempts: Iterable[Attempt]) -> list[Attempt]:
-    """``attempts`` oldest first, in the order the current rule reads them."""
-    return sorted(attempts, key=lambda a: (a.time, a.seq))
+    """``attempts`` oldest first, in the order the current rule reads them.
+
+    By time; equal times by uid, so a store, a hand-in and a cohort merging both agree (their
+    sequence numbers do not). A time that is not the canonical UTC form (a hand-edited row)
+    sorts before every real one and never becomes current.
+    """
+    return sorted(attempts, key=lambda a: (a.time if _CANONICAL.fullmatch(a.time) else "", a.uid))
 
 
 def current(attempts: Iterable[Attempt], role: Role = "trainee") -> dict[Key, Attempt]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Any, cast
 from ..errors import HandinError, Problem, UsageError
 from ..files import write_atomic
 from .answers import AnswerProblem, check_answer
-from .attempts import ROLES, Attempt, Role
+from .attempts import ROLES, Attempt, Role, current
 from .store import ResponseStore
 
 __all__ = ["FORMAT", "VERSION", "ImportResult", "export_responses", "import_handin", "read_handin", "write_export"]
@@ -29,6 +30,7 @@ FORMAT = "clinician-workbook-responses"
 VERSION = 1
 
 _UID = re.compile(r"[0-9a-f]{32}")
+MAX_BYTES = 64 * 2**20  # a year of daily practice is a few MiB
 CLOCK_SKEW = timedelta(minutes=10)  # how far ahead of this computer's clock a hand-in's times may be
 # field -> (JSON types accepted, what to call them in a message)
 _ROW_FIELDS: dict[str, tuple[tuple[type[Any], ...], str]] = {
@@ -66,10 +68,17 @@ def export_responses(store: ResponseStore, *, backup: bool = False) -> dict[str,
     Unsubmitted drafts are in neither.
     """
 
+    now = current(store.attempts())
+
     def handed_in(a: Attempt) -> bool:
         if a.role == "draft":
             return False
-        return backup or (a.role == "trainee" and (a.shared or a.exercise != "reflect"))
+        if backup:
+            return True
+        if a.role != "trainee":
+            return False
+        # a reflection goes only while the trainee shares it now: un-sharing takes back every version
+        return a.exercise != "reflect" or (a.shared and now[(a.challenge, a.exercise, a.item)].shared)
 
     return {
         "format": FORMAT,
@@ -122,6 +131,11 @@ def _reject_constant(name: str) -> Any:
 def _load(path: Path) -> Any:
     where = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise HandinError([Problem(where, None, "", "not a regular file")])
+        if info.st_size > MAX_BYTES:
+            raise HandinError([Problem(where, None, "", f"larger than {MAX_BYTES // 2**20} MiB: not a hand-in")])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise HandinError([Problem(where, None, "", "file not found")]) from None
@@ -151,12 +165,12 @@ def _parse_time(value: str) -> str | None:
     """``value`` as the store's canonical UTC form, or None if it is not an ISO-8601 time with offset."""
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            return None
+        # One canonical form, so string order is time order in the store (``latest`` relies on it).
+        return parsed.astimezone(UTC).isoformat(timespec="microseconds")
+    except (ValueError, OverflowError):  # OverflowError: the first or last day of the calendar
         return None
-    if parsed.tzinfo is None:
-        return None
-    # One canonical form, so string order is time order in the store (``latest`` relies on it).
-    return parsed.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _check_row(row: object, where: str, problem: Callable[[str, str], None]) -> dict[str, Any] | None:

@@ -49,7 +49,7 @@ from typing import Any, Self
 
 from ..errors import StoreError, StoreVersionError
 from ..files import make_private_dir
-from .answers import AnswerProblem, check_answer
+from .answers import AnswerProblem, DraftAnswer, check_answer, read_answer
 from .attempts import ROLES, Attempt, Key, Role, current
 from .naming import store_path
 
@@ -303,21 +303,25 @@ class ResponseStore:
         """Keep the text typed but not submitted (one draft per item, replacing the last one).
 
         A draft is never an attempt: readers skip role ``draft``, hand-ins and reports leave it
-        out. Empty fields are not kept; with nothing left, the draft is cleared (None).
+        out. All fields are kept, emptied ones too; an all-empty draft of an item never
+        submitted clears the draft (None).
         """
         _check_fields(challenge, exercise, item, "draft")
         given = _checked(exercise, "draft", {"fields": fields})["fields"]
-        kept = {name: text for name, text in given.items() if text.strip()}
-        if not kept:
-            with self._transaction("clear a draft") as conn:
+        if not any(text.strip() for text in given.values()) and not self.attempts(
+            challenge=challenge, exercise=exercise, item=item, role="trainee"
+        ):
+            with self._transaction("clear a draft") as conn:  # nothing typed, nothing submitted
                 conn.execute(_DELETE_DRAFT, (challenge, exercise, item))
             return None
-        return self.save(challenge, exercise, item, {"fields": kept}, role="draft")
+        # every field is kept, emptied ones too: a box the trainee cleared must stay clear on refill
+        return self.save(challenge, exercise, item, {"fields": given}, role="draft")
 
     def draft(self, challenge: str, exercise: str, item: str) -> dict[str, str]:
         """The text kept for an item since its last submission ({} when there is none)."""
         found = self.attempts(challenge=challenge, exercise=exercise, item=item, role="draft")
-        return dict(found[-1].answer.get("fields", {})) if found else {}
+        read = read_answer(exercise, "draft", found[-1].answer) if found else None
+        return dict(read.fields) if isinstance(read, DraftAnswer) else {}
 
     def add_imported(self, attempt: Attempt) -> bool:
         """Insert an attempt from a hand-in, keeping its uid and time; False if already here."""
@@ -535,8 +539,10 @@ def _decode_attempt(path: Path, row: tuple[Any, ...]) -> Attempt:
     seq, uid, trainee, time, challenge, exercise, item, answer, role, author, shared = row
     try:
         decoded = json.loads(answer)
-    except (TypeError, ValueError) as err:  # TypeError: not text at all (a hand-edited row)
-        raise StoreError(f"{path}: attempt {uid} has a damaged answer: {err}") from err
+    except (TypeError, ValueError, RecursionError):  # TypeError: not text at all (a hand-edited row)
+        decoded = None
+    # A damaged row must not cost the rest of the store: it is read as an answer that fits no
+    # model, so every reader shows it as "could not be read" and goes on with the others.
     return Attempt(
         uid=uid,
         trainee=trainee,
@@ -544,7 +550,7 @@ def _decode_attempt(path: Path, row: tuple[Any, ...]) -> Attempt:
         challenge=challenge,
         exercise=exercise,
         item=item,
-        answer=decoded,
+        answer=decoded if isinstance(decoded, dict) else {},
         role=role,
         author=author,
         shared=bool(shared),

@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import html
+from markupsafe import Markup
 
 from .content.models import Reference
 
 
-def format_reference(ref: Reference) -> str:
-    e = html.escape
-    names = [e(a) for a in ref.authors]
-    authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", &amp; " + names[-1]
-    parts = [f"{authors} ({e(str(ref.year))}). {e(ref.title)}."]
+def format_reference(ref: Reference) -> Markup:
+    # Markup.format escapes every field; only the literal tags here are markup
+    names = [Markup("{}").format(a) for a in ref.authors]
+    authors = names[0] if len(names) == 1 else Markup(", ").join(names[:-1]) + Markup(", &amp; ") + names[-1]
+    parts = [Markup("{} ({}). {}.").format(authors, ref.year, ref.title)]
     if ref.venue:
-        venue = f"<i>{e(ref.venue)}</i>"
+        venue = Markup("<i>{}</i>").format(ref.venue)
         if ref.volume:
-            venue += f", <i>{e(ref.volume)}</i>"
+            venue += Markup(", <i>{}</i>").format(ref.volume)
         if ref.issue:
-            venue += f"({e(ref.issue)})"
+            venue += Markup("({})").format(ref.issue)
         if ref.pages:
-            venue += f", {e(ref.pages)}"
+            venue += Markup(", {}").format(ref.pages)
         parts.append(venue + ".")
     if ref.edition:
-        parts.append(f"({e(ref.edition)} ed.).")
+        parts.append(Markup("({} ed.).").format(ref.edition))
     if ref.publisher:
-        parts.append(f"{e(ref.publisher)}.")
+        parts.append(Markup("{}.").format(ref.publisher))
     if ref.doi:
-        parts.append(f"doi:{e(ref.doi)}")  # printed, never linked: exports make no external requests
+        parts.append(Markup("doi:{}").format(ref.doi))  # printed, never linked: exports make no external requests
     if ref.note:
-        parts.append(f"<small>{e(ref.note)}</small>")
-    return " ".join(parts)
+        parts.append(Markup("<small>{}</small>").format(ref.note))
+    return Markup(" ").join(parts)

@@ -1,25 +1,29 @@
-"""Text to HTML, safely: course prose may use light Markdown; trainee text is always plain data."""
+"""Text to HTML, safely: the trust boundary of every page the workbook shows.
+
+Only these functions (and the templates, which autoescape) turn text into
+:class:`~markupsafe.Markup`. Course prose may use light Markdown but never raw HTML; trainee
+text is always plain data. Anything else reaching HTML is a ``str`` and gets escaped.
+"""
 
 from __future__ import annotations
 
-import html
-
 from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
 
 # commonmark with raw HTML switched off: content authors write Markdown, never markup
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 
-def prose(text: str) -> str:
+def prose(text: str) -> Markup:
     """Course prose (trusted, but still without raw HTML) as block HTML."""
-    return str(_MD.render(text))
+    return Markup(_MD.render(text))
 
 
-def inline(text: str) -> str:
+def inline(text: str) -> Markup:
     """Course prose as inline HTML (no surrounding paragraph)."""
-    return str(_MD.renderInline(text))
+    return Markup(_MD.renderInline(text))
 
 
-def plain(text: str) -> str:
+def plain(text: str) -> Markup:
     """Trainee text: escaped, line breaks kept. Never interpreted as Markdown or HTML."""
-    return html.escape(text).replace("\n", "<br>")
+    return escape(text).replace("\n", Markup("<br>"))

@@ -9,13 +9,14 @@ offline), and a page per trainee. Reflection text never appears in the report.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from statistics import mean
+
+from markupsafe import Markup
 
 from .content import Catalog, load_bundled
 from .content.models import TriageCase
@@ -229,38 +230,49 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
 # -- output -------------------------------------------------------------------------------------
 
 
-def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> str:
+def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> Markup:
     """Completion per trainee (rows) and page (columns), as a self-contained SVG."""
     cell_w, cell_h, label_w, head_h = 92, 16, 190, 34
     width = label_w + cell_w * len(pages) + 10
     height = head_h + cell_h * len(report.trainees) + 30
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="wb-heatmap" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Completion per trainee and challenge">',
-        '<style>text{font:11px "DejaVu Sans",Arial,sans-serif;fill:#222}</style>',
+        Markup(
+            '<svg xmlns="http://www.w3.org/2000/svg" class="wb-heatmap" width="{0}" height="{1}" '
+            'viewBox="0 0 {0} {1}" role="img" aria-label="Completion per trainee and challenge">'
+        ).format(width, height),
+        Markup('<style>text{font:11px "DejaVu Sans",Arial,sans-serif;fill:#222}</style>'),
     ]
     for col, (_, short) in enumerate(pages):
         x = label_w + col * cell_w + cell_w / 2
-        parts.append(f'<text x="{x:.0f}" y="{head_h - 10}" text-anchor="middle">{html.escape(short)}</text>')
+        parts.append(Markup('<text x="{:.0f}" y="{}" text-anchor="middle">{}</text>').format(x, head_h - 10, short))
     by_key = {(r.trainee, r.challenge): r for r in report.rows}
     for row, trainee in enumerate(report.trainees):
         y = head_h + row * cell_h
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end">{html.escape(trainee[:28])}</text>')
+        parts.append(
+            Markup('<text x="{}" y="{}" text-anchor="end">{}</text>').format(label_w - 6, y + 12, trainee[:28])
+        )
         for col, (page, _) in enumerate(pages):
             r = by_key[(trainee, page)]
             shade = int(245 - 170 * r.completion)
             fill = f"rgb({shade},{min(255, shade + 25)},{min(255, shade + 60)})"
             x = label_w + col * cell_w
-            parts.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>')
+            parts.append(
+                Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
+                    x, y, cell_w - 2, cell_h - 2, fill
+                )
+            )
             colour = "#fff" if r.completion > 0.55 else "#222"
             parts.append(
-                f'<text x="{x + cell_w / 2 - 1:.0f}" y="{y + 12}" text-anchor="middle" style="fill:{colour}">'
-                f"{round(100 * r.completion)}%</text>"
+                Markup('<text x="{:.0f}" y="{}" text-anchor="middle" style="fill:{}">{}%</text>').format(
+                    x + cell_w / 2 - 1, y + 12, colour, round(100 * r.completion)
+                )
             )
     legend_y = head_h + cell_h * len(report.trainees) + 18
-    parts.append(f'<text x="{label_w}" y="{legend_y}">Share of items answered; darker = more complete.</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    parts.append(
+        Markup('<text x="{}" y="{}">Share of items answered; darker = more complete.</text>').format(label_w, legend_y)
+    )
+    parts.append(Markup("</svg>"))
+    return Markup().join(parts)
 
 
 SHORT = {
@@ -286,11 +298,12 @@ def render_html(report: Report, catalog: Catalog | None = None) -> str:
         course=catalog.course,
         safety=catalog.safety_notice,
     )
-    title = html.escape(f"Cohort report, {report.when}")
-    return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f'<style>{document_css()}</style></head><body><main class="wb-doc wb">{body}</main></body></html>'
+    page = Markup(
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{}</title>'
+        '<style>{}</style></head><body><main class="wb-doc wb">{}</main></body></html>'
     )
+    # the stylesheet is our own, shipped with the package
+    return str(page.format(f"Cohort report, {report.when}", Markup(document_css()), body))
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")

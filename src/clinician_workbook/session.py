@@ -13,7 +13,6 @@ Static modes never display a widget: exports need no widget state.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -21,23 +20,25 @@ from typing import Any, cast
 
 from IPython.display import HTML
 from IPython.display import display as _untyped_display
+from markupsafe import Markup
 
 from .citations import format_reference
 from .content import Catalog, load_bundled
 from .content.loader import suggest
-from .content.models import DIFFICULTIES, Difficulty, Vignette
+from .content.models import DIFFICULTIES, Difficulty, Strategy, Vignette
 from .curriculum import PAGES, items_for, page_title, progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
-from .feedback import TOGETHER, content_note, help_seeking_box, steps_html, urgency_label
-from .markup import inline, prose
-from .render import draft_notice, handout
+from .feedback import TOGETHER, urgency_html
+from .render import draft_notice, handout, render
 from .render.review import LABELS, Review
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
 from .workspace import find_workspace
 
 MODES = ("interactive", "handout", "review")
 CSS = (Path(__file__).parent / "static" / "workbook.css").read_text(encoding="utf-8")
+T = "notebook.html.j2"
+SHOWN = Markup('<div class="wb wb-{}">{}</div>')  # every section's output, classed by mode
 
 
 display = cast(Callable[..., None], _untyped_display)
@@ -139,103 +140,76 @@ class Session:
         return self._review
 
     # -- text sections -------------------------------------------------------------------------
-    def _show(self, body: str) -> None:
-        display(HTML(f'<div class="wb wb-{self.mode}">{body}</div>'))  # type: ignore[no-untyped-call]
+    def _show(self, body: Markup) -> None:
+        # a plain str for IPython: whoever reads the output back gets no escaping operators
+        display(HTML(str(SHOWN.format(self.mode, body))))  # type: ignore[no-untyped-call]
 
-    def draft_notice(self) -> str:
+    def draft_notice(self) -> Markup:
         return draft_notice(self.catalog.course)
 
     @property
     def title(self) -> str:
         return page_title(self.catalog, self.challenge)
 
+    def _page(self, macro: str, **context: Any) -> Markup:
+        return render(T, macro, **context)
+
     def header(self) -> None:
         """Title, draft notice and, for a challenge, its summary and learning objectives."""
         # Interactive pages carry the styles themselves; printed documents get them once, from
         # the export template, so a combined workbook does not repeat them per page.
-        parts = [f"<style>{CSS}</style>"] if self.mode == "interactive" else []
-        who = html.escape(self.trainee)
-        if self.mode == "handout":
-            parts.append(handout.cover(self.catalog, self.title, self.trainee, self.cohort, self.date))
-        elif self.mode == "review":
-            parts.append(
-                f'<section class="wb-cover"><p class="wb-course">{inline(self.catalog.course.title)}: review</p>'
-                f"<h1>{inline(self.title)}</h1><p>Answers of <b>{who}</b>, as saved on {html.escape(self.date)}."
-                "</p></section>"
+        challenge = self.catalog.items.get("challenge", {}).get(self.challenge)
+        self._show(
+            self._page(
+                "header",
+                mode=self.mode,
+                css=Markup(CSS),  # our own stylesheet, shipped with the package
+                course=self.catalog.course,
+                title=self.title,
+                trainee=self.trainee,
+                cohort=self.cohort,
+                date=self.date,
+                challenge=challenge,
             )
-        else:
-            parts.append(f"<h1>{inline(self.title)}</h1>")
-        parts.append(self.draft_notice())
-        if self.challenge in self.catalog.items.get("challenge", {}):
-            c = self.catalog.challenge(self.challenge)
-            objectives = "".join(f"<li>{inline(o)}</li>" for o in c.learning_objectives)
-            parts.append(f"{prose(c.summary)}<h3>Learning objectives</h3><ul>{objectives}</ul>")
-        if self.mode == "interactive":
-            parts.append(f'<p class="wb-who">Working as <b>{who}</b>. Your answers are saved as you go.</p>')
-        self._show("".join(parts))
+        )
 
     def welcome(self) -> None:
-        course = self.catalog.course
         titles = ["Welcome", *[c.title for c in self.catalog.challenges[:3]], PAGES["navigating-challenges"]]
         titles.append(self.catalog.challenges[3].title)
-        pages = "".join(f"<li><b>{n:02d}</b> {inline(t)}</li>" for n, t in enumerate(titles))
-        self._show(
-            f"<h2>{inline(course.subtitle)}</h2>{prose(course.central_idea)}"
-            f"<h3>The notebooks</h3><ol class='wb-plain'>{pages}</ol>"
-            f"{self.content_statement()}"
-            "<h3>Your answers are private</h3><p>Everything you type is saved on this computer, in this "
-            "workspace's <code>responses</code> folder, readable only by your user account. Nothing is sent "
-            "anywhere. Reflections stay private unless you tick “share with my supervisor”.</p>"
-            f"<h3>Before you start</h3>{prose(course.closing)}"
-        )
+        self._show(self._page("welcome", course=self.catalog.course, titles=titles, content=self.content_statement()))
 
-    def content_statement(self) -> str:
+    def content_statement(self) -> Markup:
         """Which hard topics the course touches (from every content note), and how to pace them."""
         topics = sorted({note.lower() for note in self.catalog.content_notes()})
-        listed = f"<p><b>Topics in this course:</b> {inline(', '.join(topics))}.</p>" if topics else ""
-        statement = prose(self.catalog.course.content_statement)
-        return f'<section class="wb-content-statement" role="note"><h3>Content note</h3>{listed}{statement}</section>'
+        return self._page("content_statement", topics=topics, statement=self.catalog.course.content_statement)
 
     def signs(self) -> None:
-        c = self.catalog.challenge(self.challenge)
-        rows = "".join(
-            f"<tr><td>{inline(s.text)}</td><td>{inline(s.observe)}</td><td>{s.rupture}</td></tr>" for s in c.signs
-        )
-        self._show(
-            f"<h2>Signs to recognise</h2><table class='wb-table'><tr><th>Sign</th><th>What you might observe</th>"
-            f"<th>Rupture</th></tr>{rows}</table><h3>Why it happens</h3>{prose(c.why)}"
-        )
+        self._show(self._page("signs", challenge=self.catalog.challenge(self.challenge)))
 
     def safety(self) -> None:
-        notice = self.catalog.safety_notice
-        resources = "".join(f"<li><b>{inline(r.name)}</b>: {inline(r.how)}</li>" for r in notice.resources)
-        text = f"<h3>{inline(notice.title)}</h3>{prose(notice.text)}<ul>{resources}</ul>"
-        self._show(f'<div class="wb-safety wb-keep">{text}</div>')
+        self._show(self._page("safety", notice=self.catalog.safety_notice))
 
     def references(self) -> None:
-        items = "".join(f"<li>{format_reference(r)}</li>" for r in self.catalog.references)
-        self._show(f"<h3>Sources</h3><ol class='wb-refs'>{items}</ol>")
+        self._show(self._page("references", references=[format_reference(r) for r in self.catalog.references]))
 
     def strategies(self) -> None:
-        kinds: dict[str, list[str]] = {}
+        kinds: dict[str, list[Strategy]] = {}
         for s in self.catalog.strategies:
-            kinds.setdefault(s.kind, []).append(f"<li><b>{inline(s.title)}</b>: {inline(s.text)}</li>")
-        body = "".join(
-            f"<h3>{kind.replace('-', ' ').capitalize()}</h3><ul>{''.join(li)}</ul>" for kind, li in kinds.items()
-        )
-        self._show(f"<h2>Ways to navigate challenges</h2>{prose(self.catalog.course.central_idea)}{body}")
+            kinds.setdefault(s.kind, []).append(s)
+        headed = [(kind.replace("-", " ").capitalize(), items) for kind, items in kinds.items()]
+        self._show(self._page("strategies", central_idea=self.catalog.course.central_idea, kinds=headed))
 
     def red_flags(self) -> None:
-        labels = {a.id: a.text for a in self.catalog.triage_actions}
-        parts = []
-        for flag in self.catalog.red_flags:
-            steps = steps_html(flag.actions, lambda a: inline(labels[a]), TOGETHER)
-            parts.append(
-                f"<h3>{inline(flag.title)}</h3>{content_note(flag.content_notes)}{prose(flag.criterion)}"
-                f"{prose(flag.meaning)}<p><b>Urgency:</b> {inline(urgency_label(flag.urgency))}</p>"
-                f"<p><b>What to do:</b></p>{steps}{help_seeking_box(flag.help_seeking)}"
+        flags = self.catalog.red_flags
+        self._show(
+            self._page(
+                "red_flags",
+                flags=flags,
+                labels={a.id: a.text for a in self.catalog.triage_actions},
+                urgencies={flag.id: urgency_html(flag.urgency) for flag in flags},
+                together=TOGETHER,
             )
-        self._show("<h2>When challenges become concerning</h2>" + "".join(parts))
+        )
 
     # -- exercises: widgets, blank worksheet or reviewed answers -------------------------------
     def _vignettes(self) -> list[Vignette]:
@@ -245,9 +219,9 @@ class Session:
 
     def _section(
         self,
-        heading: str,
-        blank: Callable[[], str],
-        reviewed: Callable[[], str],
+        heading: Markup,
+        blank: Callable[[], Markup],
+        reviewed: Callable[[], Markup],
         exercises: Callable[[], Iterable[object]],
     ) -> None:
         """One exercise section in the session's mode: blank worksheet, reviewed answers, or widgets."""
@@ -263,12 +237,12 @@ class Session:
     def spot_signs(self) -> None:
         def exercises() -> Iterator[object]:
             for v in self._vignettes():
-                yield HTML(f'<div class="wb"><h3>Case: {inline(v.title)} <small>({v.difficulty})</small></h3></div>')  # type: ignore[no-untyped-call]
+                yield HTML(str(self._page("case_heading", vignette=v)))  # type: ignore[no-untyped-call]
                 yield SpotSigns(self.catalog, v, self.recorder, self.seed)
                 yield Classify(self.catalog, v, self.recorder)
 
         self._section(
-            "<h2>Case vignettes</h2>",
+            Markup("<h2>Case vignettes</h2>"),
             lambda: handout.spot_signs(self.catalog, self.challenge, self.seed),
             lambda: self.review.spot_signs(),
             exercises,
@@ -276,7 +250,7 @@ class Session:
 
     def respond(self) -> None:
         self._section(
-            "<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>",
+            Markup("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>"),
             lambda: handout.respond(self.catalog, self.challenge),
             lambda: self.review.respond(),
             lambda: [Respond(self.catalog, self.challenge, self.recorder, self.difficulty)],
@@ -284,7 +258,7 @@ class Session:
 
     def knowledge_checks(self) -> None:
         self._section(
-            "<h2>Check your knowledge</h2>",
+            Markup("<h2>Check your knowledge</h2>"),
             lambda: handout.knowledge_checks(self.catalog, self.challenge),
             lambda: self.review.knowledge_checks(),
             lambda: [
@@ -296,7 +270,7 @@ class Session:
 
     def reflections(self) -> None:
         self._section(
-            "<h2>Reflect on your own practice</h2>",
+            Markup("<h2>Reflect on your own practice</h2>"),
             lambda: handout.reflections(self.catalog, self.challenge),
             lambda: self.review.reflections(),
             lambda: [
@@ -306,7 +280,7 @@ class Session:
 
     def strategy_matches(self) -> None:
         self._section(
-            "<h2>Which strategy fits?</h2>",
+            Markup("<h2>Which strategy fits?</h2>"),
             lambda: handout.strategy_matches(self.catalog, self.seed),
             lambda: self.review.strategy_matches(),
             lambda: [
@@ -316,7 +290,7 @@ class Session:
 
     def triage(self) -> None:
         self._section(
-            "<h2>Triage cases</h2>",
+            Markup("<h2>Triage cases</h2>"),
             lambda: handout.triage(self.catalog, self.seed),
             lambda: self.review.triage(),
             lambda: [
@@ -332,13 +306,8 @@ class Session:
         if self.mode == "review":
             return self._show(self.review.summary(self.title))
         done = progress(self.catalog, self.challenge, self.recorder.all())
-        rows = "".join(f"<tr><td>{LABELS[e.exercise]}</td><td>{e.done} of {e.total}</td></tr>" for e in done.exercises)
-        self._show(
-            "<h2>Your progress</h2><table class='wb-table'><tr><th>Exercise</th><th>Done</th></tr>"
-            + rows
-            + "</table><p>Run this cell again to refresh it.</p>"
-            + self.draft_notice()
-        )
+        rows = [(LABELS[e.exercise], e.done, e.total) for e in done.exercises]
+        self._show(self._page("progress", rows=rows, course=self.catalog.course))
         return None
 
 

@@ -8,21 +8,20 @@ trainee's attempts. Private reflections are not shown; shared ones can get a com
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
 from IPython.display import HTML
 from IPython.display import display as _untyped_display
+from markupsafe import Markup
 
 from .content import Catalog, load_bundled
 from .curriculum import EXERCISES
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
-from .markup import inline, plain
-from .render import draft_notice
+from .render import render
 from .render.review import STAGES, UNREADABLE
 from .responses import Attempt, ResponseStore, in_order, store_owner
 from .responses.answers import ReflectAnswer, RespondAnswer, read_answer
@@ -31,6 +30,8 @@ from .scoring import score_triage_answer
 from .session import CSS
 
 display = cast(Callable[..., None], _untyped_display)
+T = "supervision.html.j2"
+SHOWN = Markup('<div class="wb wb-supervisor-view">{}</div>')
 
 
 class SupervisorRecorder:
@@ -86,16 +87,20 @@ class Supervision:
     def recorder(self, challenge: str) -> SupervisorRecorder:
         return SupervisorRecorder(self.store, challenge, self.supervisor)
 
-    def _show(self, body: str) -> None:
-        display(HTML(f'<div class="wb wb-supervisor-view">{body}</div>'))  # type: ignore[no-untyped-call]
+    def _show(self, body: Markup) -> None:
+        display(HTML(str(SHOWN.format(body))))  # type: ignore[no-untyped-call]
 
     def header(self) -> None:
-        answered = len(self.latest)
         self._show(
-            f"<style>{CSS}</style><h1>Supervision: {html.escape(self.trainee)}</h1>"
-            f"<p>Reviewing as <b>{html.escape(self.supervisor)}</b>. {answered} answers on record. "
-            "Your feedback is saved to the trainee's store as you go and appears in their review export.</p>"
-            f"{draft_notice(self.catalog.course)}"
+            render(
+                T,
+                "header",
+                css=Markup(CSS),  # our own stylesheet, shipped with the package
+                trainee=self.trainee,
+                supervisor=self.supervisor,
+                answered=len(self.latest),
+                course=self.catalog.course,
+            )
         )
 
     def responses(self) -> None:
@@ -108,22 +113,18 @@ class Supervision:
             found += 1
             s = statements[item]
             criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
-            page = inline(self.catalog.challenge(challenge).title)
-            title = f"<h3>{page}: <span class='wb-level'>{s.difficulty}</span></h3>"
+            page = self.catalog.challenge(challenge).title
+            title = render(T, "response_title", page=page, difficulty=s.difficulty)
             given = read_answer("respond", "trainee", attempt.answer)
             if not isinstance(given, RespondAnswer):
                 display(FeedbackForm(self.recorder(challenge), f"respond/{item}", title + UNREADABLE, criteria))
                 continue
             names = {c.id: criterion_name(c) for c in criteria}
-            own = "".join(f"<li>{inline(names[k])}: {v}</li>" for k, v in (given.ratings or {}).items() if k in names)
-            shown = (
-                f"{title}<blockquote>{inline(s.text)}</blockquote>"
-                f"<div class='wb-answer'><b>Response:</b> {plain(given.response)}</div>"
-                + (f"<p>Trainee's self-ratings:</p><ul>{own}</ul>" if own else "<p><i>Not yet self-rated.</i></p>")
-            )
+            own = [(names[k], v) for k, v in (given.ratings or {}).items() if k in names]
+            shown = render(T, "response", title=title, statement=s.text, response=given.response, own=own)
             display(FeedbackForm(self.recorder(challenge), f"respond/{item}", shown, criteria))
         if not found:
-            self._show("<p class='wb-empty'>No deliberate-practice responses yet.</p>")
+            self._show(render(T, "empty", text="No deliberate-practice responses yet."))
 
     def triage(self) -> None:
         """Triage answers against the key, with any safety-critical error marked."""
@@ -134,17 +135,16 @@ class Supervision:
             case = cases[item]
             result = score_triage_answer(self.catalog, case, attempt.answer)
             if result is None:
-                shown = f"<h3>{inline(case.title)}</h3>{UNREADABLE}"
+                shown = render(T, "triage", title=case.title, unreadable=UNREADABLE)
             else:
-                verdict = (
-                    "<p class='wb-wrong'><b>⚠ Safety-critical error made.</b></p>"
-                    if result.safety_critical
-                    else "<p class='wb-right'>No safety-critical error.</p>"
-                )
-                shown = (
-                    f"<h3>{inline(case.title)}</h3>{verdict}{triage_answer_html(self.catalog, result)}"
-                    "<details><summary>Key and feedback</summary>"
-                    f"{triage_feedback(self.catalog, case, result)}</details>"
+                shown = render(
+                    T,
+                    "triage",
+                    title=case.title,
+                    unreadable=None,
+                    critical=bool(result.safety_critical),
+                    answer=triage_answer_html(self.catalog, result),
+                    feedback=triage_feedback(self.catalog, case, result),
                 )
             display(FeedbackForm(self.recorder(challenge), f"triage/{item}", shown))
 
@@ -160,17 +160,16 @@ class Supervision:
         for (challenge, _, item), attempt in shared:
             given = read_answer("reflect", "trainee", attempt.answer)
             stages = given.stages.model_dump() if isinstance(given, ReflectAnswer) else {}
-            text = (
-                "".join(f"<p><b>{title}</b><br>{plain(stages[key])}</p>" for key, title in STAGES if stages.get(key))
-                or UNREADABLE
+            shown = render(
+                T,
+                "reflection",
+                title=prompts[item].title,
+                stages=[(title, stages.get(key)) for key, title in STAGES],
+                unreadable=UNREADABLE,
             )
-            display(
-                FeedbackForm(
-                    self.recorder(challenge), f"reflect/{item}", f"<h3>{inline(prompts[item].title)}</h3>{text}"
-                )
-            )
+            display(FeedbackForm(self.recorder(challenge), f"reflect/{item}", shown))
         note = f"{hidden} private reflection(s) not shown: reflections are private unless the trainee shares them."
-        self._show(f"<p class='wb-empty'>{note}</p>" if hidden else "")
+        self._show(render(T, "empty", text=note if hidden else ""))
 
     def close(self) -> None:
         self.store.close()

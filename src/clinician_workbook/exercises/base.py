@@ -8,13 +8,14 @@ notebook. Every exercise can be driven from code: set control values, call ``but
 from __future__ import annotations
 
 import functools
-import html
 import logging
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import ipywidgets as widgets
+from markupsafe import Markup, escape
+from traitlets import validate
 
 from ..clock import local_datetime, local_time
 
@@ -49,12 +50,24 @@ class Recorder(Protocol):
     def draft(self, exercise: str, item: str) -> dict[str, str]: ...
 
 
+class HTMLView(widgets.HTML):
+    """An HTML widget whose value is a plain ``str``, even when given ``Markup``.
+
+    Markup is the trust boundary up to the widget; past it, code that reads ``value`` (and adds
+    to it or parses it) must get an ordinary string, not one whose operators escape.
+    """
+
+    @validate("value")
+    def _plain(self, proposal: Any) -> str:
+        return str(proposal["value"])
+
+
 def button(label: str, style: str = "primary") -> widgets.Button:
     return widgets.Button(description=label, button_style=style, layout=widgets.Layout(width="auto"))
 
 
-def block(title: str, html_body: str, css: str = "wb-card") -> widgets.HTML:
-    return widgets.HTML(f'<div class="{css}"><h4>{html.escape(title)}</h4>{html_body}</div>')
+def block(title: str, html_body: Markup, css: str = "wb-card") -> HTMLView:
+    return HTMLView(Markup('<div class="{}"><h4>{}</h4>{}</div>').format(css, title, html_body))
 
 
 class Exercise(widgets.VBox):
@@ -67,8 +80,8 @@ class Exercise(widgets.VBox):
         super().__init__(**kwargs)
         self.recorder = recorder
         self.item = item
-        self.status = widgets.HTML("", layout=widgets.Layout(min_height="1.5em"))
-        self.feedback = widgets.HTML("")
+        self.status = HTMLView("", layout=widgets.Layout(min_height="1.5em"))
+        self.feedback = HTMLView("")
         self._drafts: DraftKeeper | None = None  # set by a DraftKeeper on this exercise's text areas
         self.add_class("wb-exercise")
 
@@ -80,24 +93,22 @@ class Exercise(widgets.VBox):
             with self._drafts.writing:  # a draft being kept right now lands first, then goes with this
                 self._drafts.cancel()  # a draft pending from the last keystrokes is now submitted
                 attempt = self.recorder.save(self.exercise, self.item, answer, shared=shared)
-        stamp = html.escape(local_time(attempt.time))
-        self.status.value = (
-            f'<span class="wb-saved" data-saved="{html.escape(attempt.time)}">{self.saved_label} {stamp}</span>'
+        self.status.value = Markup('<span class="wb-saved" data-saved="{}">{} {}</span>').format(
+            attempt.time, self.saved_label, local_time(attempt.time)
         )
         return attempt
 
     @staticmethod
-    def shown_time(iso: str) -> str:
+    def shown_time(iso: str) -> Markup:
         """A stored (UTC) time for a status line, as escaped HTML: local date and time to the minute."""
-        return html.escape(local_datetime(iso))
+        return escape(local_datetime(iso))
 
     def show_error(self, err: BaseException) -> None:
         log.exception("exercise %s/%s failed", self.exercise, self.item, exc_info=err)
-        self.status.value = (
-            '<span class="wb-error">Something went wrong and this answer may not be saved: '
-            f"{html.escape(str(err) or type(err).__name__)}. Your other answers are safe; "
-            "try again, and tell your trainer if it keeps happening.</span>"
-        )
+        self.status.value = Markup(
+            '<span class="wb-error">Something went wrong and this answer may not be saved: {}. Your other '
+            "answers are safe; try again, and tell your trainer if it keeps happening.</span>"
+        ).format(str(err) or type(err).__name__)
 
     def guarded(self, handler: F) -> F:
         """Wrap a handler so its errors are shown in the widget, never raised into the kernel."""
@@ -171,8 +182,9 @@ class DraftKeeper:
         fields = {name: str(box.value) for name, box in self.boxes.items()}
         kept = self.exercise.recorder.save_draft(self.exercise.exercise, self.exercise.item, fields)
         if kept is not None:
-            stamp = html.escape(local_time(kept.time))
-            self.exercise.status.value = f'<span class="wb-draft-kept">Draft kept {stamp} (not submitted yet)</span>'
+            self.exercise.status.value = Markup(
+                '<span class="wb-draft-kept">Draft kept {} (not submitted yet)</span>'
+            ).format(local_time(kept.time))
 
     def set_quietly(self, name: str, value: str) -> None:
         """Set a box's text from code (a new statement, a refill): not typing, so no draft."""

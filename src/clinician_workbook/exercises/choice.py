@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import KnowledgeCheck, StrategyMatch
@@ -10,7 +11,7 @@ from ..feedback import choice_feedback
 from ..markup import inline
 from ..responses.answers import read_answer
 from ..scoring import ChoiceResult, match_options, score_knowledge_check, score_strategy_match
-from .base import Exercise, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button
 
 
 class _Choice(Exercise):
@@ -19,7 +20,7 @@ class _Choice(Exercise):
         self.check = button("Check")
         self.check.on_click(self.guarded(self._on_check))
         self.children = [
-            widgets.HTML(f"<b>{inline(question)}</b>"),
+            HTMLView(Markup("<b>{}</b>").format(inline(question))),
             self.choice,
             self.check,
             self.status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import Vignette
@@ -10,7 +11,7 @@ from ..feedback import classify_feedback
 from ..markup import inline
 from ..responses.answers import ClassifyAnswer, read_answer
 from ..scoring import score_classify
-from .base import Exercise, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button
 
 RUPTURES = [
     ("Withdrawal: moving away", "withdrawal"),
@@ -31,9 +32,11 @@ class Classify(Exercise):
         self.check = button("Check")
         self.check.on_click(self.guarded(self._on_check))
         self.children = [
-            widgets.HTML(f"<b>In the case “{inline(vignette.title)}”, which challenge is in the foreground?</b>"),
+            HTMLView(
+                Markup("<b>In the case “{}”, which challenge is in the foreground?</b>").format(inline(vignette.title))
+            ),
             self.challenge,
-            widgets.HTML("<b>Is there an alliance rupture, and of which kind?</b>"),
+            HTMLView("<b>Is there an alliance rupture, and of which kind?</b>"),
             self.rupture,
             self.check,
             self.status,

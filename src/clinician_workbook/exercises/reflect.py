@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.models import ReflectionPrompt
 from ..markup import inline
 from ..responses.answers import ReflectAnswer, read_answer
-from .base import DraftKeeper, Exercise, Recorder, button
+from .base import DraftKeeper, Exercise, HTMLView, Recorder, button
 
 STAGES = [
     ("description", "What happened?"),
@@ -35,10 +36,13 @@ class Reflect(Exercise):
         self.save_button.on_click(self.guarded(self._on_save))
         rows: list[widgets.Widget] = []
         for key, title in STAGES:
-            rows += [widgets.HTML(f"<b>{title}</b> <small>{inline(guide[key])}</small>"), self.texts[key]]
+            rows += [
+                HTMLView(Markup("<b>{}</b> <small>{}</small>").format(title, inline(guide[key]))),
+                self.texts[key],
+            ]
         self.children = [
-            widgets.HTML(f"<h4>{inline(prompt.title)}</h4><p>{inline(prompt.prompt)}</p>"),
-            widgets.HTML('<p class="wb-private">🔒 Private: only you see this, unless you tick “share” below.</p>'),
+            HTMLView(Markup("<h4>{}</h4><p>{}</p>").format(inline(prompt.title), inline(prompt.prompt))),
+            HTMLView('<p class="wb-private">🔒 Private: only you see this, unless you tick “share” below.</p>'),
             *rows,
             self.share,
             self.save_button,

@@ -8,11 +8,11 @@ next statement steps up, stays or steps down. Every round is kept in the store.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import ClientStatement, Difficulty
@@ -20,9 +20,25 @@ from ..feedback import content_note, criterion_name, examples_html
 from ..markup import inline, plain
 from ..responses.answers import RespondAnswer, read_answer
 from ..scoring import FELT, Felt, next_difficulty, step_word
-from .base import DraftKeeper, Exercise, Recorder, Saved, button
+from .base import DraftKeeper, Exercise, HTMLView, Recorder, Saved, button
 
 NOT_RATED = "not rated"
+ANCHOR = Markup("<li><b>{}</b> {}</li>")
+CRITERION = Markup(
+    '<b>{}</b><details><summary>What 0 to 4 mean</summary><p>{}</p><ul class="wb-anchors">{}</ul></details>'
+)
+STATEMENT = Markup(
+    '<div class="wb-statement">{}<p><span class="wb-level">{}</span> <i>{}</i></p><blockquote>{}</blockquote></div>'
+)
+STEP = Markup(
+    '<p class="wb-step">You rated this round “{}”: <b>{}</b> to <b>{}</b>. '
+    "Next step for practice: look again at the criterion you rated lowest.</p>"
+)
+ROUND = Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>")
+ROUNDS = Markup(
+    "<details><summary>Your rounds so far: {}</summary><table class='wb-table'>"
+    "<tr><th>statement</th><th>level</th><th>felt</th><th>your response</th></tr>{}</table></details>"
+)
 
 
 def rated_rounds(history: Sequence[Saved]) -> list[RespondAnswer]:
@@ -52,14 +68,14 @@ class Respond(Exercise):
         self.criteria = {c.id: c for c in catalog.skill_criteria if c.challenge == challenge}
         self.difficulty: Difficulty = difficulty
         self.statement = self.statements[0]
-        self.prompt = widgets.HTML()
+        self.prompt = HTMLView()
         self.response = widgets.Textarea(
             placeholder="Type what you would say to the client, in your own words…",
             layout=widgets.Layout(width="100%", height="7em"),
         )
         self.submit = button("Submit my response")
         self.submit.on_click(self.guarded(self._on_submit))
-        self.examples = widgets.HTML()
+        self.examples = HTMLView()
         # Every rating starts "not rated", and a round cannot be saved until each criterion is
         # rated: an untouched control is never recorded as 0.
         self.ratings = {
@@ -77,25 +93,24 @@ class Respond(Exercise):
         rating_rows: list[widgets.Widget] = []
         for cid, slider in self.ratings.items():
             criterion = self.criteria[cid]
-            anchors = "".join(f"<li><b>{k}</b> {inline(v)}</li>" for k, v in sorted(criterion.anchors.items()))
-            explain = f'<p>{inline(criterion.text)}</p><ul class="wb-anchors">{anchors}</ul>'
-            title = f"<b>{inline(criterion_name(criterion))}</b>"
+            anchors = Markup().join(ANCHOR.format(k, inline(v)) for k, v in sorted(criterion.anchors.items()))
+            explain = CRITERION.format(inline(criterion_name(criterion)), inline(criterion.text), anchors)
             rating_rows += [
-                widgets.HTML(f"{title}<details><summary>What 0 to 4 mean</summary>{explain}</details>"),
+                HTMLView(explain),
                 slider,
             ]
         self.reveal = widgets.VBox(
             [
                 self.examples,
-                widgets.HTML("<h4>Rate your own response against each criterion (0-4)</h4>"),
+                HTMLView("<h4>Rate your own response against each criterion (0-4)</h4>"),
                 *rating_rows,
-                widgets.HTML("<b>How did this statement feel?</b>"),
+                HTMLView("<b>How did this statement feel?</b>"),
                 self.felt,
                 self.rate,
             ],
             layout=widgets.Layout(display="none"),
         )
-        self.history_view = widgets.HTML()
+        self.history_view = HTMLView()
         self.drafts = DraftKeeper(self, {"response": self.response})
         self.children = [
             self.prompt,
@@ -111,15 +126,16 @@ class Respond(Exercise):
     # -- rounds ----------------------------------------------------------------------------
     def _show(self, statement: ClientStatement, response: str = "", revealed: bool = False) -> None:
         self.statement, self.item = statement, statement.id
-        self.prompt.value = (
-            f'<div class="wb-statement">{content_note(statement.content_notes)}'
-            f'<p><span class="wb-level">{statement.difficulty}</span> '
-            f"<i>{inline(statement.context)}</i></p><blockquote>{inline(statement.text)}</blockquote></div>"
+        self.prompt.value = STATEMENT.format(
+            content_note(statement.content_notes),
+            statement.difficulty,
+            inline(statement.context),
+            inline(statement.text),
         )
         self.drafts.set_quietly("response", response)
         self.response.disabled = revealed
         self.submit.disabled = revealed
-        self.examples.value = examples_html(statement, self.criteria) if revealed else ""
+        self.examples.value = examples_html(statement, self.criteria) if revealed else Markup()
         self.reveal.layout.display = "" if revealed else "none"
         for rating in self.ratings.values():
             rating.value = NOT_RATED
@@ -156,10 +172,7 @@ class Respond(Exercise):
             "next_difficulty": after,
         }
         self.save(answer)
-        self.feedback.value = (
-            f'<p class="wb-step">You rated this round “{felt}”: <b>{step_word(self.difficulty, after)}</b> '
-            f"to <b>{after}</b>. Next step for practice: look again at the criterion you rated lowest.</p>"
-        )
+        self.feedback.value = STEP.format(felt, step_word(self.difficulty, after), after)
         self.difficulty = after
         self._next()
 
@@ -174,19 +187,14 @@ class Respond(Exercise):
             self.history_view.value = ""
             return
 
-        def excerpt(text: str, limit: int = 120) -> str:
+        def excerpt(text: str, limit: int = 120) -> Markup:
             # cut the trainee's text, then escape it: cutting escaped HTML can split an entity
             return plain(text if len(text) <= limit else text[:limit] + "…")
 
-        rows = "".join(
-            f"<tr><td>{html.escape(r.statement)}</td><td>{html.escape(r.difficulty)}</td>"
-            f"<td>{html.escape(str(r.felt))}</td><td>{excerpt(r.response)}</td></tr>"
-            for r in rounds[-5:]
+        rows = Markup().join(
+            ROUND.format(r.statement, r.difficulty, str(r.felt), excerpt(r.response)) for r in rounds[-5:]
         )
-        self.history_view.value = (
-            f"<details><summary>Your rounds so far: {len(rounds)}</summary><table class='wb-table'>"
-            f"<tr><th>statement</th><th>level</th><th>felt</th><th>your response</th></tr>{rows}</table></details>"
-        )
+        self.history_view.value = ROUNDS.format(len(rounds), rows)
 
     def _refill(self) -> None:
         history = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import Vignette
@@ -10,7 +11,9 @@ from ..feedback import content_note, spot_feedback
 from ..markup import inline, prose
 from ..responses.answers import SpotSignsAnswer, read_answer
 from ..scoring import score_spot_signs, sign_options
-from .base import Exercise, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button
+
+STORY = Markup('<div class="wb-vignette"><h4>{}</h4>{}<p><i>{}</i></p>{}</div>')
 
 
 class SpotSigns(Exercise):
@@ -30,13 +33,17 @@ class SpotSigns(Exercise):
         }
         self.check = button("Check my answer")
         self.check.on_click(self.guarded(self._on_check))
-        story = widgets.HTML(
-            f'<div class="wb-vignette"><h4>{inline(vignette.title)}</h4>{content_note(vignette.content_notes)}'
-            f"<p><i>{inline(vignette.client)}</i></p>{prose(vignette.body)}</div>"
+        story = HTMLView(
+            STORY.format(
+                inline(vignette.title),
+                content_note(vignette.content_notes),
+                inline(vignette.client),
+                prose(vignette.body),
+            )
         )
         self.children = [
             story,
-            widgets.HTML("<b>Which of these signs do you see in this case? Tick all that apply.</b>"),
+            HTMLView("<b>Which of these signs do you see in this case? Tick all that apply.</b>"),
             *self.boxes.values(),
             self.check,
             self.status,
@@ -64,4 +71,6 @@ class SpotSigns(Exercise):
         for sign, box in self.boxes.items():
             box.value = sign in answer.chosen
         self.feedback.value = spot_feedback(score_spot_signs(self.catalog, self.vignette, self.chosen))
-        self.status.value = f'<span class="wb-saved">Your saved answer from {self.shown_time(saved.time)}</span>'
+        self.status.value = Markup('<span class="wb-saved">Your saved answer from {}</span>').format(
+            self.shown_time(saved.time)
+        )

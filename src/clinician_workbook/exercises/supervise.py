@@ -8,14 +8,17 @@ never touched. Shown again when the notebook runs again, and in the trainee's re
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.models import SkillCriterion
 from ..feedback import criterion_name
 from ..markup import inline
 from ..responses.answers import FeedbackAnswer, read_answer
-from .base import Exercise, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button
 
 NOT_RATED = "–"
+ANCHOR = Markup("<li><b>{}</b> {}</li>")
+RUBRIC = Markup("<b>{}</b><details><summary>Rubric anchors</summary><ul>{}</ul></details>")
 
 
 class FeedbackForm(Exercise):
@@ -23,7 +26,7 @@ class FeedbackForm(Exercise):
     saved_label = "Saved"
 
     def __init__(
-        self, recorder: Recorder, target: str, shown: str, criteria: list[SkillCriterion] | None = None
+        self, recorder: Recorder, target: str, shown: Markup, criteria: list[SkillCriterion] | None = None
     ) -> None:
         """``target`` is ``<exercise>/<item>`` of the trainee answer; ``shown`` the HTML showing it."""
         super().__init__(recorder, target)
@@ -35,17 +38,16 @@ class FeedbackForm(Exercise):
         }
         rows: list[widgets.Widget] = []
         for c in criteria or []:
-            anchors = "".join(f"<li><b>{k}</b> {inline(v)}</li>" for k, v in sorted(c.anchors.items()))
-            title = f"<b>{inline(criterion_name(c))}</b>"
+            anchors = Markup().join(ANCHOR.format(k, inline(v)) for k, v in sorted(c.anchors.items()))
             rows += [
-                widgets.HTML(f"{title}<details><summary>Rubric anchors</summary><ul>{anchors}</ul></details>"),
+                HTMLView(RUBRIC.format(inline(criterion_name(c)), anchors)),
                 self.ratings[c.id],
             ]
         self.comment = widgets.Textarea(placeholder="Your comment for the trainee", layout=widgets.Layout(width="100%"))
         self.next_step = widgets.Text(placeholder="One concrete next step", layout=widgets.Layout(width="100%"))
         self.save_button = button("Save feedback", "info")
         self.save_button.on_click(self.guarded(self._on_save))
-        self.children = [widgets.HTML(shown), *rows, self.comment, self.next_step, self.save_button, self.status]
+        self.children = [HTMLView(shown), *rows, self.comment, self.next_step, self.save_button, self.status]
         self.guarded(self._refill)()
 
     def _refill(self) -> None:
@@ -58,7 +60,9 @@ class FeedbackForm(Exercise):
                 self.ratings[cid].value = str(value)
         self.comment.value = note.comment
         self.next_step.value = note.next_step
-        self.status.value = f'<span class="wb-saved">Feedback saved {self.shown_time(previous.time)}</span>'
+        self.status.value = Markup('<span class="wb-saved">Feedback saved {}</span>').format(
+            self.shown_time(previous.time)
+        )
 
     def _on_save(self, _: object = None) -> None:
         answer = {

@@ -8,6 +8,7 @@ get an explanation that cannot be missed; the case's help-seeking guidance follo
 from __future__ import annotations
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import URGENCY_LABELS, TriageCase
@@ -15,7 +16,7 @@ from ..feedback import content_note, triage_feedback
 from ..markup import inline, prose
 from ..responses.answers import TriageAnswer, read_answer
 from ..scoring import score_triage, steps_from_numbers, triage_options
-from .base import Exercise, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button
 
 NOT_CHOSEN = "not chosen"
 
@@ -36,19 +37,18 @@ class Triage(Exercise):
             )
             for action in options
         }
-        rows = [
-            widgets.HBox([dropdown, widgets.HTML(inline(labels[action]))]) for action, dropdown in self.numbers.items()
-        ]
+        rows = [widgets.HBox([dropdown, HTMLView(inline(labels[action]))]) for action, dropdown in self.numbers.items()]
         self.check = button("Check my triage")
         self.check.on_click(self.guarded(self._on_check))
         self.children = [
-            widgets.HTML(
-                f'<div class="wb-case"><h4>{inline(case.title)}</h4>{content_note(case.content_notes)}'
-                f"{prose(case.body)}</div>"
+            HTMLView(
+                Markup('<div class="wb-case"><h4>{}</h4>{}{}</div>').format(
+                    inline(case.title), content_note(case.content_notes), prose(case.body)
+                )
             ),
-            widgets.HTML("<b>How urgent is this?</b>"),
+            HTMLView("<b>How urgent is this?</b>"),
             self.urgency,
-            widgets.HTML(
+            HTMLView(
                 "<b>Which actions would you take, in what order?</b> Number the ones you would take (1 = first). "
                 "Give actions the same number if you would do them at the same time."
             ),

@@ -7,10 +7,10 @@ Chromium templates; the trainee's name and the title are escaped before they go 
 
 from __future__ import annotations
 
-import html
 import threading
 from typing import Any, Literal
 
+from markupsafe import Markup
 from traitlets import Enum, default
 
 from ..errors import ExportError
@@ -22,11 +22,16 @@ PAPERS: tuple[Paper, ...] = ("A4", "Letter")
 _PRINTING = threading.Lock()
 
 
-def _running(text: str, side: str) -> str:
-    return (
-        f'<div style="font-size:8px;width:100%;padding:0 16mm;color:#555;display:flex;justify-content:{side};'
-        f'font-family:DejaVu Sans,Arial,sans-serif;"><span>{text}</span></div>'  # one span: flex drops bare spaces
-    )
+RUNNING = Markup(
+    '<div style="font-size:8px;width:100%;padding:0 16mm;color:#555;display:flex;justify-content:{};'
+    'font-family:DejaVu Sans,Arial,sans-serif;"><span>{}</span></div>'  # one span: flex drops bare spaces
+)
+PAGE_NUMBERS = Markup('Page <span class="pageNumber"></span> of <span class="totalPages"></span>')
+
+
+def _running(text: str | Markup, side: str) -> str:
+    """A Chromium header/footer template; ``text`` is escaped unless it is ``Markup``."""
+    return str(RUNNING.format(side, text))
 
 
 def print_pdf(document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
@@ -44,8 +49,8 @@ def _print(document: str, paper: Paper, header: str) -> bytes:
         format=paper,
         print_background=True,
         display_header_footer=True,
-        header_template=_running(html.escape(header), "flex-end"),
-        footer_template=_running('Page <span class="pageNumber"></span> of <span class="totalPages"></span>', "center"),
+        header_template=_running(header, "flex-end"),
+        footer_template=_running(PAGE_NUMBERS, "center"),
         margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
     )
     page.set_content("")  # drop the document (and the trainee's answers) from the page

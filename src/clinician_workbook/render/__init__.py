@@ -1,7 +1,8 @@
-"""Static HTML for the handout and review modes: no widgets, no scripts, print-ready.
+"""Static HTML for every page: templates with autoescaping on, one macro per section or piece.
 
-Templates are Jinja with autoescaping on, so trainee text is always escaped; course prose is
-passed through :mod:`..markup` first and marked safe.
+Trainee text and every other plain value are escaped by the templates; course prose is passed
+through :mod:`..markup` (the ``prose``/``inline`` filters), which returns ``Markup``. Only
+``Markup`` is ever inserted unescaped.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from .. import clock, feedback, markup
+from .. import clock, markup
 
 
 @cache
@@ -23,21 +24,19 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["prose"] = lambda text: Markup(markup.prose(str(text)))
-    env.filters["inline"] = lambda text: Markup(markup.inline(str(text)))
-    env.filters["plain"] = lambda text: Markup(markup.plain(str(text)))
-    env.filters["html"] = Markup  # for HTML built by feedback.py (escaped there)
+    env.filters["prose"] = lambda text: markup.prose(str(text))
+    env.filters["inline"] = lambda text: markup.inline(str(text))
+    env.filters["plain"] = lambda text: markup.plain(str(text))
     env.filters["local_date"] = clock.local_date
-    env.filters["content_note"] = lambda notes: Markup(feedback.content_note(list(notes)))
     return env
 
 
-def render(template: str, macro: str, **context: Any) -> str:
+def render(template: str, macro: str, **context: Any) -> Markup:
     """Call ``macro`` of ``template`` with ``context``; returns HTML."""
     module = environment().get_template(template).make_module(context)
-    return str(getattr(module, macro)(**context))
+    return Markup(getattr(module, macro)(**context))
 
 
-def draft_notice(course: Any) -> str:
+def draft_notice(course: Any) -> Markup:
     """The "not yet clinically reviewed" notice every page of draft content shows (one macro)."""
     return render("common.html.j2", "draft_notice", course=course)

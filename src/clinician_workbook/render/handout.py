@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from ..content.catalog import Catalog
 from ..content.models import URGENCY_LABELS
 from ..scoring import match_options, sign_options, triage_options
@@ -12,11 +14,11 @@ RUPTURES = ["Withdrawal: moving away", "Confrontation: moving against", "No rupt
 T = "handout.html.j2"
 
 
-def cover(catalog: Catalog, title: str, trainee: str, cohort: str, date: str) -> str:
+def cover(catalog: Catalog, title: str, trainee: str, cohort: str, date: str) -> Markup:
     return render(T, "cover", course=catalog.course, title=title, trainee=trainee, cohort=cohort, date=date)
 
 
-def spot_signs(catalog: Catalog, challenge: str, seed: int) -> str:
+def spot_signs(catalog: Catalog, challenge: str, seed: int) -> Markup:
     vignettes = [v for v in catalog.vignettes if challenge in v.challenges]
     order = {"beginner": 0, "intermediate": 1, "advanced": 2}
     vignettes.sort(key=lambda v: order[v.difficulty])
@@ -30,7 +32,7 @@ def spot_signs(catalog: Catalog, challenge: str, seed: int) -> str:
     )
 
 
-def respond(catalog: Catalog, challenge: str) -> str:
+def respond(catalog: Catalog, challenge: str) -> Markup:
     order = {"beginner": 0, "intermediate": 1, "advanced": 2}
     statements = sorted(
         (s for s in catalog.client_statements if s.challenge == challenge), key=lambda s: order[s.difficulty]
@@ -38,16 +40,16 @@ def respond(catalog: Catalog, challenge: str) -> str:
     return render(T, "respond", statements=statements)
 
 
-def knowledge_checks(catalog: Catalog, challenge: str) -> str:
+def knowledge_checks(catalog: Catalog, challenge: str) -> Markup:
     return render(T, "choices", items=[k for k in catalog.knowledge_checks if k.challenge == challenge])
 
 
-def reflections(catalog: Catalog, challenge: str) -> str:
+def reflections(catalog: Catalog, challenge: str) -> Markup:
     prompts = [p for p in catalog.reflection_prompts if p.challenge == challenge]
     return render(T, "reflections", prompts=prompts, stages=STAGES)
 
 
-def strategy_matches(catalog: Catalog, seed: int) -> str:
+def strategy_matches(catalog: Catalog, seed: int) -> Markup:
     titles = {s.id: s.title for s in catalog.strategies}
     items = [
         {"situation": m.situation, "offered": [titles[s] for s in match_options(m, seed)]}
@@ -56,7 +58,7 @@ def strategy_matches(catalog: Catalog, seed: int) -> str:
     return render(T, "matches", items=items)
 
 
-def triage(catalog: Catalog, seed: int) -> str:
+def triage(catalog: Catalog, seed: int) -> Markup:
     cases = sorted(catalog.triage_cases, key=lambda c: c.id)
     return render(
         T,

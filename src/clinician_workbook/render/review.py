@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from markupsafe import Markup
+
 from ..content.catalog import Catalog
 from ..content.models import DIFFICULTIES
 from ..curriculum import progress
@@ -49,8 +51,12 @@ from . import render
 
 A = TypeVar("A", bound=Answer)
 
-NOT_ANSWERED = '<p class="wb-empty">Not answered yet.</p>'
-UNREADABLE = '<p class="wb-empty">⚠ The saved answer could not be read (it is not in the form this exercise saves).</p>'
+NOT_ANSWERED = Markup('<p class="wb-empty">Not answered yet.</p>')
+UNREADABLE = Markup(
+    '<p class="wb-empty">⚠ The saved answer could not be read (it is not in the form this exercise saves).</p>'
+)
+EMPTY = Markup()
+ANSWER_GIVEN = Markup("<p><b>Answer given:</b> {}</p>")
 FEEDBACK = "feedback"  # supervisor attempts: exercise "feedback", item "<exercise>/<item>"
 STAGES = [
     ("description", "Description"),
@@ -75,9 +81,9 @@ LABELS = {
 class Entry:
     title: str
     attempts: int
-    feedback: str
-    answer: str = ""
-    context: str = ""
+    feedback: Markup
+    answer: Markup = EMPTY
+    context: Markup = EMPTY
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -121,38 +127,38 @@ class Review:
         read = read_answer(exercise, "trainee", found[-1].answer)
         return (read if isinstance(read, model) else None), found[-1], len(found)
 
-    def _items(self, heading: str, entries: list[Entry], empty: str = "Not answered yet.") -> str:
+    def _items(self, heading: str, entries: list[Entry], empty: str = "Not answered yet.") -> Markup:
         return render("review.html.j2", "items", heading=heading, entries=entries, empty=empty)
 
     # -- sections ------------------------------------------------------------------------------
-    def spot_signs(self) -> str:
+    def spot_signs(self) -> Markup:
         entries = []
         vignettes = [v for v in self.catalog.vignettes if self.challenge in v.challenges]
         for v in sorted(vignettes, key=lambda v: DIFFICULTIES.index(v.difficulty)):
             spot, spot_attempt, n_spot = self._latest("spot-signs", v.id, SpotSignsAnswer)
             cls, cls_attempt, n_cls = self._latest("classify", v.id, ClassifyAnswer)
-            parts = []
+            parts: list[Markup] = []
             if spot is not None:
                 parts.append(spot_feedback(score_spot_signs(self.catalog, v, spot.chosen)))
             elif spot_attempt is not None:
                 parts.append(UNREADABLE)
             if cls is not None:
                 c = score_classify(self.catalog, v, cls.challenge, cls.rupture)
-                parts.append("<p><b>Classification</b></p>" + classify_feedback(c))
+                parts.append(Markup("<p><b>Classification</b></p>") + classify_feedback(c))
             elif cls_attempt is not None:
                 parts.append(UNREADABLE)
             entries.append(
                 Entry(
                     title=f"{v.title} ({v.difficulty})",
                     attempts=max(n_spot, n_cls),
-                    feedback="".join(parts) or NOT_ANSWERED,
+                    feedback=Markup().join(parts) or NOT_ANSWERED,
                     context=content_note(v.content_notes),
                     notes=self.notes.get(("spot-signs", v.id), []) + self.notes.get(("classify", v.id), []),
                 )
             )
         return self._items("Case vignettes: signs and classification", entries)
 
-    def respond(self) -> str:
+    def respond(self) -> Markup:
         statements = {s.id: s for s in self.catalog.client_statements if s.challenge == self.challenge}
         criteria = {c.id: c for c in self.catalog.skill_criteria if c.challenge == self.challenge}
         history = [
@@ -183,34 +189,34 @@ class Review:
         reached = progress(self.catalog, self.challenge, self.attempts).reached
         return render("review.html.j2", "rounds", entries=rounds, reached=reached)
 
-    def knowledge_checks(self) -> str:
+    def knowledge_checks(self) -> Markup:
         entries = []
         for k in [k for k in self.catalog.knowledge_checks if k.challenge == self.challenge]:
             given, attempt, n = self._latest("knowledge-check", k.id, KnowledgeCheckAnswer)
-            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, EMPTY
             if given is not None and given.choice < len(k.options):
-                answer = f"<p><b>Answer given:</b> {inline(k.options[given.choice].text)}</p>"
+                answer = ANSWER_GIVEN.format(inline(k.options[given.choice].text))
                 feedback = choice_feedback(score_knowledge_check(k, given.choice))
             entries.append(Entry(k.question, n, feedback, answer, notes=self.notes.get(("knowledge-check", k.id), [])))
         return self._items("Knowledge checks", entries)
 
-    def strategy_matches(self) -> str:
+    def strategy_matches(self) -> Markup:
         titles = {s.id: s.title for s in self.catalog.strategies}
         entries = []
         for m in self.catalog.strategy_matches:
             given, attempt, n = self._latest("strategy-match", m.id, StrategyMatchAnswer)
-            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, EMPTY
             if given is not None and given.choice in titles:
-                answer = f"<p><b>Answer given:</b> {inline(titles[given.choice])}</p>"
+                answer = ANSWER_GIVEN.format(inline(titles[given.choice]))
                 feedback = choice_feedback(score_strategy_match(self.catalog, m, given.choice))
             entries.append(Entry(m.situation, n, feedback, answer, notes=self.notes.get(("strategy-match", m.id), [])))
         return self._items("Strategy matching", entries)
 
-    def triage(self) -> str:
+    def triage(self) -> Markup:
         entries = []
         for c in sorted(self.catalog.triage_cases, key=lambda c: c.id):
             given, attempt, n = self._latest("triage", c.id, TriageAnswer)
-            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, ""
+            feedback, answer = NOT_ANSWERED if attempt is None else UNREADABLE, EMPTY
             if given is not None:
                 result = score_triage(self.catalog, c, given.urgency, given.steps)
                 answer = triage_answer_html(self.catalog, result)
@@ -220,7 +226,7 @@ class Review:
             )
         return self._items("Triage cases", entries)
 
-    def reflections(self) -> str:
+    def reflections(self) -> Markup:
         shown, hidden = [], 0
         for p in [p for p in self.catalog.reflection_prompts if p.challenge == self.challenge]:
             given, attempt, _ = self._latest("reflect", p.id, ReflectAnswer)
@@ -240,7 +246,7 @@ class Review:
             )
         return render("review.html.j2", "reflections", entries=shown, hidden=hidden)
 
-    def summary(self, title: str) -> str:
+    def summary(self, title: str) -> Markup:
         done = progress(self.catalog, self.challenge, self.attempts)
         rows = [
             {

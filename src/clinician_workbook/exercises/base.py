@@ -66,10 +66,6 @@ def button(label: str, style: str = "primary") -> widgets.Button:
     return widgets.Button(description=label, button_style=style, layout=widgets.Layout(width="auto"))
 
 
-def block(title: str, html_body: Markup, css: str = "wb-card") -> HTMLView:
-    return HTMLView(Markup('<div class="{}"><h4>{}</h4>{}</div>').format(css, title, html_body))
-
-
 class Exercise(widgets.VBox):
     """Base of every exercise widget: a status line and a feedback area below the controls."""
 

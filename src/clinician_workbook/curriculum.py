@@ -14,7 +14,7 @@ from .content.catalog import Catalog
 from .content.models import DIFFICULTIES
 from .responses import Attempt, current, in_order
 from .responses.answers import RespondAnswer, read_answer
-from .scoring import answers_item, score_saved
+from .scoring import assess_saved
 
 PRACTICE = ("spot-signs", "classify", "respond", "knowledge-check", "reflect")
 EXERCISES: dict[str, tuple[str, ...]] = {
@@ -96,8 +96,9 @@ def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progre
     for exercise in EXERCISES.get(page, ()):
         offered = set(items_for(catalog, page, exercise))
         answers = {item: a for (_, ex, item), a in now.items() if ex == exercise and item in offered}
-        scores = [s for item, a in answers.items() if (s := score_saved(catalog, exercise, item, a.answer)) is not None]
-        readable = [item for item, a in answers.items() if answers_item(catalog, exercise, item, a.answer)]
+        assessed = [assess_saved(catalog, exercise, item, a.answer) for item, a in answers.items()]
+        scores = [score for _, score in assessed if score is not None]
+        readable = [fits for fits, _ in assessed if fits]
         rows.append(
             ExerciseProgress(
                 exercise,

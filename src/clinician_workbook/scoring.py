@@ -28,6 +28,7 @@ from .content.models import (
     flatten,
 )
 from .responses.answers import (
+    Answer,
     ClassifyAnswer,
     KnowledgeCheckAnswer,
     ReflectAnswer,
@@ -375,8 +376,33 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str,
     """The 0..1 score of a saved answer, or None where nothing is auto-scored (reflections) or
     the answer cannot be read. Review pages, progress and the cohort report all use this, so
     they agree with what the widget showed."""
-    items = catalog.items
+    return assess_saved(catalog, exercise, item, answer)[1]
+
+
+def answers_item(catalog: Catalog, exercise: str, item: str, answer: Mapping[str, Any]) -> bool:
+    """Whether a saved answer can be read and answers ``item`` as the course offers it.
+
+    What "done" counts (``curriculum.progress``): an answer that fits its model but points
+    outside the course (a choice past the last option, a statement that is not this item)
+    is shown as "could not be read", so it is not done either.
+    """
+    return assess_saved(catalog, exercise, item, answer)[0]
+
+
+def assess_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str, Any]) -> tuple[bool, float | None]:
+    """(whether the answer answers ``item`` as offered, its score or None): one reading of it."""
     read = read_answer(exercise, "trainee", answer)
+    if isinstance(read, RespondAnswer):
+        fits = read.statement == item and item in catalog.items.get("client_statement", {})
+        return fits, (sum(read.ratings.values()) / (4 * len(read.ratings)) if read.ratings else None)
+    if isinstance(read, ReflectAnswer):
+        return item in catalog.items.get("reflection_prompt", {}), None
+    score = _score_read(catalog, read, item)
+    return score is not None, score
+
+
+def _score_read(catalog: Catalog, read: Answer | None, item: str) -> float | None:
+    items = catalog.items
     if isinstance(read, SpotSignsAnswer) and item in items.get("vignette", {}):
         vignette = catalog.get("vignette", item, Vignette)
         if not set(read.chosen) & set(sign_options(vignette, 0)):
@@ -384,8 +410,6 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str,
         return score_spot_signs(catalog, vignette, read.chosen).score
     if isinstance(read, ClassifyAnswer) and item in items.get("vignette", {}):
         return score_classify(catalog, catalog.get("vignette", item, Vignette), read.challenge, read.rupture).score
-    if isinstance(read, RespondAnswer) and read.ratings:
-        return sum(read.ratings.values()) / (4 * len(read.ratings))
     if isinstance(read, KnowledgeCheckAnswer) and item in items.get("knowledge_check", {}):
         check = catalog.get("knowledge_check", item, KnowledgeCheck)
         return float(score_knowledge_check(check, read.choice).correct) if read.choice < len(check.options) else None
@@ -398,18 +422,3 @@ def score_saved(catalog: Catalog, exercise: str, item: str, answer: Mapping[str,
         case = catalog.get("triage_case", item, TriageCase)
         return score_triage(catalog, case, read.urgency, read.steps).score
     return None
-
-
-def answers_item(catalog: Catalog, exercise: str, item: str, answer: Mapping[str, Any]) -> bool:
-    """Whether a saved answer can be read and answers ``item`` as the course offers it.
-
-    What "done" counts (``curriculum.progress``): an answer that fits its model but points
-    outside the course (a choice past the last option, a statement that is not this item)
-    is shown as "could not be read", so it is not done either.
-    """
-    read = read_answer(exercise, "trainee", answer)
-    if isinstance(read, RespondAnswer):
-        return read.statement == item and item in catalog.items.get("client_statement", {})
-    if isinstance(read, ReflectAnswer):
-        return item in catalog.items.get("reflection_prompt", {})
-    return read is not None and score_saved(catalog, exercise, item, answer) is not None

@@ -17,7 +17,15 @@ from typing import Any
 import pytest
 
 from clinician_workbook.errors import StoreError, StoreVersionError, WorkbookError
-from clinician_workbook.responses import Attempt, ResponseStore, read_store, safe_filename, store_owner, store_path
+from clinician_workbook.responses import (
+    Attempt,
+    ResponseStore,
+    read_store,
+    safe_filename,
+    store_owner,
+    store_path,
+    trainee_id,
+)
 from clinician_workbook.responses import store as store_module
 
 TRICKY_IDS = [
@@ -140,7 +148,7 @@ def test_safe_filename_never_escapes(tmp_path: Path, trainee: str) -> None:
     assert re.fullmatch(r"[a-z0-9_][a-z0-9_-]*", name), name
     assert "/" not in name and "\\" not in name and "\0" not in name
     assert name not in (".", "..")
-    assert len(name) <= 73
+    assert len(name) <= 81
     folder = tmp_path / "responses"
     path = store_path(folder, trainee)
     assert path.parent == folder
@@ -164,9 +172,37 @@ def test_different_ids_never_share_a_file() -> None:
 
 def test_safe_filename_of_a_long_id_is_bounded_and_stable() -> None:
     long = "x" * 10_000
-    assert len(safe_filename(long)) == 73
+    assert len(safe_filename(long)) == 81  # 64 characters of slug, "-", 16 hex digits (64 bits)
     assert safe_filename(long) == safe_filename(long)
     assert safe_filename(long) != safe_filename(long + "y")
+
+
+def test_a_store_named_by_an_older_release_is_still_found(tmp_path: Path) -> None:
+    legacy = tmp_path / f"{safe_filename('Ada Lovelace', 8)}.sqlite"  # 32-bit hash, before 0.2
+    ResponseStore(legacy, "Ada Lovelace").close()
+    assert store_path(tmp_path, "Ada Lovelace") == legacy
+    assert store_path(tmp_path / "new", "Ada Lovelace").name == f"{safe_filename('Ada Lovelace')}.sqlite"
+    assert len(safe_filename("Ada Lovelace").rsplit("-", 1)[1]) == 16
+
+
+@pytest.mark.parametrize(
+    ("variant", "same_as"),
+    [
+        ("Zoe\u0301", "Zoé"),  # decomposed accent
+        ("Ａｄａ", "Ada"),  # fullwidth letters
+        ("A\u200bda", "Ada"),  # zero-width space
+        ("  Ada   Lovelace ", "Ada Lovelace"),
+        ("Ada\u0007", "Ada"),  # a control character
+    ],
+)
+def test_names_that_look_the_same_are_one_trainee(variant: str, same_as: str) -> None:
+    assert trainee_id(variant) == trainee_id(same_as) == same_as
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\u200b\u200b", "\udcff"])
+def test_names_that_are_not_names_are_refused(name: str) -> None:
+    with pytest.raises(StoreError, match="trainee name"):
+        trainee_id(name)
 
 
 def test_empty_trainee_is_refused(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ cohort     a folder of stores and hand-ins read as one cohort
 from __future__ import annotations
 
 from .attempts import ROLES, Attempt, Role, current, in_order
-from .naming import safe_filename, store_path
+from .naming import safe_filename, store_path, trainee_id
 from .store import ResponseStore, read_store, store_owner
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "safe_filename",
     "store_owner",
     "store_path",
+    "trainee_id",
 ]

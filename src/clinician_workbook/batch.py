@@ -13,19 +13,32 @@ trainees' answers and are owner-only (0600) in folders created 0700; handouts ho
 (a name and a cohort on a blank worksheet, made to be printed and handed out) and are 0644 in
 ordinary folders. The journal is always owner-only: nobody else needs it, and in review mode
 its keys say when each trainee's answers last changed.
+
+Stopping: local workers never outlive the batch. Each worker asks the kernel for SIGKILL when
+the batch process dies (:func:`~.lifetime.die_with_parent`, so even ``kill -9`` of the batch
+takes them down), and ignores SIGINT (a Ctrl-C reaches the whole process group; the batch
+decides). A worker's Playwright driver exits when its pipe from the worker closes and closes
+its Chromium on the way out (see :mod:`.export.browser`). On SIGTERM or SIGINT the batch
+cancels what has not started, records what has finished, kills its workers and exits with one
+line (:class:`~.lifetime.Stopped`). Each document is journaled as its result arrives, so a
+rerun after any kill skips it. Dask workers are the cluster's, not ours: a stop cancels the
+batch's tasks there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +48,7 @@ from .content.loader import content_files
 from .curriculum import page_title
 from .errors import UsageError, WorkbookError
 from .files import PRIVATE, SHARED, make_private_dir
+from .lifetime import Stopped, die_with_parent, stop_on_signals
 from .paths import bundled_content_dir
 from .progress import Progress
 from .responses import read_store, safe_filename, store_path
@@ -45,6 +59,7 @@ if TYPE_CHECKING:
     from .export.pdf import Paper
 
 JOURNAL = ".workbook-batch.jsonl"
+STOP_SECONDS = 5.0  # a stopped worker that has not exited by then is killed
 MODES = ("handout", "review")
 
 
@@ -216,6 +231,12 @@ def _worker() -> tuple[Any, Any]:
     return _WORKER["runner"], _WORKER["exporter"]
 
 
+def _start_worker(parent: int) -> None:
+    """Pool initializer: this worker ends with the batch process, and leaves Ctrl-C to it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
 def render_item(item: Item) -> Result:
     """Make one item's documents. Never raises: a failure is a Result with a one-line reason."""
     started = time.monotonic()
@@ -239,7 +260,11 @@ def render_item(item: Item) -> Result:
 
 @contextmanager
 def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
-    """Local worker processes, or a Dask cluster: the same ``submit(render_item, item)`` either way."""
+    """Local worker processes, or a Dask cluster: the same ``submit(render_item, item)`` either way.
+
+    Leaving on an exception (a stop) cancels what has not started and, locally, ends the
+    workers at once rather than waiting for the documents they are making.
+    """
     if scheduler:
         try:
             from distributed import Client
@@ -249,16 +274,49 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
             client = Client(scheduler, timeout="10s")
         except OSError as err:
             raise UsageError(f"--scheduler: cannot reach {scheduler}: {err}") from err
+        executor = client.get_executor()
         try:
-            yield client.get_executor()
+            yield executor
+        except BaseException:
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise
         finally:
             client.close()
     else:
-        import multiprocessing
-
         # spawn: workers start clean (no inherited threads or browser state from this process)
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
+        )
+        try:
             yield pool
+        except BaseException:
+            # the pool forgets its processes on shutdown: take them first
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            _end_workers(workers)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _end_workers(processes: list[BaseProcess]) -> None:
+    """SIGTERM every worker, then SIGKILL any still there after STOP_SECONDS.
+
+    Reaches into the pool's process table: concurrent.futures has no public way to end its
+    workers before Python 3.14 (``terminate_workers``).
+    """
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def run_batch(
@@ -270,6 +328,11 @@ def run_batch(
     force: bool = False,
     progress: Progress | None = None,
 ) -> Summary:
+    """Make ``items`` (skipping those up to date), journaling each as it finishes.
+
+    On SIGTERM or SIGINT (main thread only): raises :class:`~.lifetime.Stopped`, whose message
+    says how many documents were finished and kept, after the workers are gone.
+    """
     started = time.monotonic()
     if all(file_mode(item.mode) == SHARED for item in items):
         out.mkdir(parents=True, exist_ok=True)
@@ -285,16 +348,38 @@ def run_batch(
                 progress.update(item.label, "skipped")
         else:
             todo.append(item)
+
+    def finish(result: Result) -> None:
+        if result.status == "done":
+            journal.record(result.item)  # now, not at the end: a kill after this keeps the document
+        summary.results.append(result)
+        if progress:
+            progress.update(result.item.label, result.status)
+
     if todo:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        with executor_for(jobs, scheduler) as pool:
-            futures: list[Future[Result]] = [pool.submit(render_item, item) for item in todo]
-            for future in as_completed(futures):
-                result = future.result()
-                if result.status == "done":
-                    journal.record(result.item)
-                summary.results.append(result)
-                if progress:
-                    progress.update(result.item.label, result.status)
+        try:
+            with stop_on_signals(), executor_for(jobs, scheduler) as pool:
+                futures: list[Future[Result]] = [pool.submit(render_item, item) for item in todo]
+                waiting = set(futures)
+                try:
+                    for future in as_completed(futures):
+                        waiting.discard(future)
+                        finish(future.result())
+                except Stopped:
+                    # results that arrived while we were stopping are finished documents too
+                    for future in futures:
+                        if future in waiting and future.done() and not future.cancelled() and not future.exception():
+                            finish(future.result())
+                    raise
+        except Stopped as err:
+            if progress and progress.tty and progress.done < progress.total:
+                progress.stream.write("\n")  # end the bar's line before the message
+            done = summary.count("done") + summary.count("skipped")
+            raise Stopped(
+                err.signum,
+                f"stopped by {signal.Signals(err.signum).name}: {done} of {len(items)} documents finished "
+                "and kept; run the same command again to make the rest",
+            ) from err
     summary.seconds = time.monotonic() - started
     return summary

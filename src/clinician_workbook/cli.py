@@ -252,9 +252,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkbookError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as err:  # Ctrl-C, or a SIGTERM turned into lifetime.Stopped
+        print(f"error: {err or 'interrupted'}", file=sys.stderr)
+        return int(getattr(err, "exit_code", 130))
 
 
 if __name__ == "__main__":

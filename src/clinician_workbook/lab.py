@@ -3,17 +3,29 @@
 Lab's news feed, update check and extension manager would contact hosts on the internet;
 a trainee's workbook makes no network calls, so all three are switched off in a config
 file written next to the workspace.
+
+The server never outlives ``workbook lab``. It runs in its own session, so a Ctrl-C in the
+terminal reaches only us (Jupyter would otherwise stop to ask "Shutdown this Jupyter server?");
+on SIGINT or SIGTERM we send it SIGTERM (a clean shutdown: kernels stopped, files closed),
+wait up to STOP_SECONDS, then kill its process group. If ``workbook lab`` itself is killed
+(SIGKILL), Linux sends the server SIGKILL (``PR_SET_PDEATHSIG``, see :mod:`.lifetime`); its
+kernels watch their parent and exit after it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from .lifetime import Stopped, parent_death_preexec, stop_on_signals
 from .workspace import Workspace
+
+STOP_SECONDS = 10.0  # for the server to shut down cleanly before it is killed
 
 LAB_CONFIG = {
     "LabApp": {
@@ -53,9 +65,30 @@ def lab_command(workspace: Workspace, port: int | None = None, open_browser: boo
 
 
 def run_lab(workspace: Workspace, port: int | None = None, open_browser: bool = True) -> int:
-    """Run JupyterLab in the foreground until the user stops it (Ctrl-C)."""
+    """Run JupyterLab in the foreground until the user stops it (Ctrl-C) or we get SIGTERM."""
     print(f"Opening JupyterLab on {workspace.root} (trainee: {workspace.trainee}). Stop it with Ctrl-C.")
+    return run_server(lab_command(workspace, port, open_browser), workspace.root)
+
+
+def run_server(command: list[str], cwd: Path, stop_seconds: float = STOP_SECONDS) -> int:
+    """Run ``command`` as a server that ends with us; its exit code, or 0 when we stopped it."""
+    with stop_on_signals():
+        server = subprocess.Popen(command, cwd=cwd, start_new_session=True, preexec_fn=parent_death_preexec())
+        try:
+            return server.wait()
+        except Stopped:
+            stop_server(server, stop_seconds)
+            print("JupyterLab stopped.")
+            return 0
+
+
+def stop_server(server: subprocess.Popen[bytes], stop_seconds: float = STOP_SECONDS) -> None:
+    """SIGTERM the server, then SIGKILL its process group if it is still there after ``stop_seconds``."""
+    with contextlib.suppress(ProcessLookupError):
+        server.terminate()
     try:
-        return subprocess.call(lab_command(workspace, port, open_browser), cwd=workspace.root)
-    except KeyboardInterrupt:
-        return 0
+        server.wait(stop_seconds)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # its own session: the group is the server and what it forked
+        server.wait()

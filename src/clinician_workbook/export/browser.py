@@ -3,6 +3,15 @@
 Order: the ``WORKBOOK_CHROMIUM`` environment variable; ``chromium`` / ``chromium-browser`` /
 ``google-chrome`` on PATH; Playwright's own downloaded browser where one is installed.
 Launched with networking services off: printing makes no request to any external host.
+
+Lifetime: this process -> Playwright's driver (a Node process, started by Playwright with a
+pipe on its stdin) -> Chromium (started detached by the driver, in its own process group).
+Nothing here needs a signal handler or a pid: when this process ends, however it ends (a
+batch worker is SIGKILLed with its parent, see :mod:`..batch`), the driver reads end-of-file
+on that pipe, closes every browser it launched and exits; Chromium also exits when its
+DevTools pipe from the driver closes. Measured with a SIGKILLed batch: workers, drivers and
+Chromiums all gone within about a second. At a normal exit, :data:`BROWSER` is closed by
+``atexit``.
 """
 
 from __future__ import annotations

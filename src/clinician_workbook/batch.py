@@ -278,7 +278,7 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
         try:
             yield executor
         except BaseException:
-            executor.shutdown(wait=False, cancel_futures=True)
+            executor.shutdown(wait=False)  # Dask's executor: wait=False cancels its futures
             raise
         finally:
             client.close()

@@ -15,6 +15,7 @@ from .content.stats import format_stats, format_summary
 from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .lab import run_lab
+from .options import check_trainee, parse_date, parse_jobs
 from .paths import bundled_content_dir
 from .progress import Progress
 from .report import write_report
@@ -41,12 +42,13 @@ def cmd_content_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    workspace = init_workspace(Path(args.dir), args.trainee)
+    workspace = init_workspace(Path(args.dir), args.trainee)  # checks the name first
     print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
     return 0
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    check_trainee(args.trainee)
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
     if workspace is None or workspace.root != root.resolve():
@@ -57,7 +59,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
 def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Path, Workspace | None]:
     """Trainee and responses folder: from the options, else from the workspace around us."""
     workspace = find_workspace()
-    trainee = getattr(args, "trainee", None) or (workspace.trainee if workspace else "")
+    given = getattr(args, "trainee", None)
+    if given is not None:  # an explicit "" is a mistake; only a missing --trainee means "this workspace's"
+        check_trainee(given)
+    trainee = given if given is not None else (workspace.trainee if workspace else "")
     if need_trainee and not trainee:
         raise UsageError("--trainee: needed outside a workspace")
     folder = Path(args.responses) if args.responses else (workspace.responses if workspace else Path("responses"))
@@ -106,6 +111,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    jobs, when = parse_jobs(args.jobs), parse_date(args.date)
     trainees = read_roster(Path(args.roster))  # every row checked before any work starts
     items = plan(
         trainees,
@@ -114,18 +120,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
         parse_formats(args.format),
         Path(args.out),
         responses=Path(args.responses) if args.responses else None,
-        date=args.date,
+        date=when,
         paper=parse_paper(args.paper),
     )
     summary = run_batch(
-        items, Path(args.out), jobs=args.jobs, scheduler=args.scheduler, force=args.force, progress=Progress(len(items))
+        items, Path(args.out), jobs=jobs, scheduler=args.scheduler, force=args.force, progress=Progress(len(items))
     )
     print(summary.table())
     return 1 if summary.failed else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    report, written = write_report(Path(args.responses_dir), Path(args.out), parse_list(args.format), today=args.date)
+    today = parse_date(args.date)
+    report, written = write_report(Path(args.responses_dir), Path(args.out), parse_list(args.format), today=today)
     for line in report.unchecked:  # what the misses list cannot vouch for, said before the count
         print(f"warning: {line}", file=sys.stderr)
     print(
@@ -223,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--challenges", default="all", metavar="all|ID,...")
     batch.add_argument("--mode", default="handout", choices=["handout", "review"])
     batch.add_argument("--format", default="html,pdf", metavar="html,pdf")
-    batch.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: CPU count)")
+    batch.add_argument("--jobs", default=None, metavar="N", help="worker processes, 1 or more (default: CPU count)")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
     batch.add_argument("--responses", metavar="DIR", help="review mode: folder of trainee stores (default: responses)")
     batch.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the documents (default: today)")

@@ -30,6 +30,7 @@ from .curriculum import PAGES, items_for, page_title, progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .feedback import TOGETHER, urgency_html
+from .options import check_trainee, parse_date
 from .render import draft_notice, handout, render
 from .render.review import LABELS, Review
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
@@ -118,8 +119,11 @@ class Session:
         if challenge not in known:
             listed = suggest(challenge, known) or " (known: " + ", ".join(known) + ")"
             raise UsageError(f"challenge: unknown {challenge!r}{listed}")
+        if trainee is not None:  # only a missing trainee falls back: an empty one is a mistake, not "demo"
+            check_trainee(trainee, "trainee")
+        date = parse_date(date, "date")
         workspace = find_workspace()
-        self.trainee = trainee or (workspace.trainee if workspace else "demo")
+        self.trainee = trainee if trainee is not None else (workspace.trainee if workspace else "demo")
         folder = responses or (workspace.responses if workspace else Path("responses"))
         self.challenge, self.mode, self.seed = challenge, mode, seed
         self.cohort, self.show_private = cohort, show_private

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import UsageError
+from .options import check_trainee
 from .paths import bundled_notebooks_dir
 
 CONFIG = "workbook.json"
@@ -48,8 +49,7 @@ def find_workspace(start: Path | None = None) -> Workspace | None:
 
 def init_workspace(root: Path, trainee: str) -> Workspace:
     """Create (or complete) a workspace: notebooks copied in, config written, private store folder."""
-    if not trainee.strip():
-        raise UsageError("--trainee: give the trainee's name or id")
+    check_trainee(trainee)
     existing = find_workspace(root) if root.exists() else None
     if existing and existing.root == root.resolve() and existing.trainee != trainee:
         raise UsageError(f"{root / CONFIG}: this workspace belongs to {existing.trainee!r}")

@@ -22,6 +22,7 @@ from markupsafe import Markup
 import clinician_workbook
 from clinician_workbook import feedback, markup, session, supervision
 from clinician_workbook.content import Catalog
+from clinician_workbook.errors import UsageError
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import score_classify, score_triage
 from clinician_workbook.session import Session
@@ -129,9 +130,14 @@ def test_course_prose_with_raw_html_renders_as_text(
 
 @pytest.mark.parametrize("mode", ["interactive", "handout", "review"])
 def test_the_trainee_name_in_a_session_header_is_text(shown: list[str], tmp_path: Path, mode: str) -> None:
-    wb = Session("emotional-overwhelm", trainee=HOSTILE, mode=mode, cohort=HOSTILE, date=HOSTILE, responses=tmp_path)
+    wb = Session("emotional-overwhelm", trainee=HOSTILE, mode=mode, cohort=HOSTILE, responses=tmp_path)
     wb.header()
     inert(shown[0])
+
+
+def test_a_date_that_is_not_a_date_never_reaches_a_page(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"^date: .* is not a date; give one as YYYY-MM-DD"):
+        Session("emotional-overwhelm", trainee="Ada", date=HOSTILE, responses=tmp_path)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@
      ├── StoreError                  the response store cannot be opened or written
      │    └── StoreVersionError      the store was written by a different schema version
      ├── UsageError(ValueError)      a command was given input it cannot use (bad path, bad value)
+     ├── OutputError(OSError)        a result could not be written (full disk, permission denied)
      └── ExportError                 a document could not be rendered or printed
           └── BrowserNotFoundError   no Chromium to print PDFs with (the message says how to get one)
 
@@ -87,6 +88,29 @@ class UsageError(WorkbookError, ValueError):
 
 class RosterError(ProblemsError, UsageError):
     """A roster has one or more problems; nothing is rendered from it."""
+
+
+class OutputError(WorkbookError, OSError):
+    """A result could not be written where it was asked for; ``errno`` is the OS's reason.
+
+    Also an ``OSError``, so code that already handled the OS error still catches it; ``str()``
+    is one line naming the path (``build/report.html: cannot write: No space left on device``).
+    """
+
+    def __init__(self, message: str, errno: int = 0, strerror: str = "") -> None:
+        self.message = message
+        super().__init__(errno, strerror or message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def from_os_error(cls, path: object, err: OSError) -> OutputError:
+        reason = err.strerror or str(err)
+        return cls(f"{path}: cannot write: {reason}", err.errno or 0, reason)
+
+    def __reduce__(self) -> tuple[type[OutputError], tuple[str, int, str]]:
+        return (type(self), (self.message, self.errno or 0, self.strerror or ""))
 
 
 class ExportError(WorkbookError):

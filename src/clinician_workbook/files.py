@@ -19,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
 
 PRIVATE = 0o600
 SHARED = 0o644
@@ -53,11 +53,33 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = PRIVATE, make_par
 
     With ``make_parents``, missing folders are created: 0700 when ``mode`` is owner-only (a
     private file in a folder others can list still tells them its name, e.g. a trainee's), else
-    as ``mkdir`` does.
+    as ``mkdir`` does. An OS error while writing is raised as :class:`OutputError` (one line
+    naming ``path``, ``errno`` kept), after the temporary file and any folder this call made
+    are removed.
     """
     if path.is_symlink() or (path.exists() and not path.is_file()):
         # replacing it would swap a link or a device for our file: refuse, and say so
         raise UsageError(f"{path}: exists and is not a regular file; choose another name")
+    made = _missing_folders(path.parent) if make_parents else []
+    try:
+        _write(path, data, mode, make_parents)
+    except OSError as err:  # a full disk or a permission denied is the user's to fix: one line, not a traceback
+        for folder in made:  # nearest first; rmdir leaves a folder another writer has put a file in
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise OutputError.from_os_error(path, err) from err
+    return path
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def _write(path: Path, data: bytes | str, mode: int, make_parents: bool) -> None:
     if make_parents:
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +99,6 @@ def write_atomic(path: Path, data: bytes | str, *, mode: int = PRIVATE, make_par
             os.unlink(tmp)
         raise
     _fsync_folder(path.parent)
-    return path
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -16,6 +16,7 @@ from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .lab import run_lab
 from .options import check_trainee, parse_date, parse_jobs
+from .outputs import check_file, check_folder
 from .paths import bundled_content_dir
 from .progress import Progress
 from .report import write_report
@@ -42,7 +43,7 @@ def cmd_content_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    workspace = init_workspace(Path(args.dir), args.trainee)  # checks the name first
+    workspace = init_workspace(Path(args.dir), args.trainee)  # checks the name and the folder first
     print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
     return 0
 
@@ -71,6 +72,7 @@ def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Pa
 
 def cmd_responses_export(args: argparse.Namespace) -> int:
     trainee, folder, _ = _whose(args)
+    check_file(Path(args.out))  # before the store is opened
     path = store_path(folder, trainee)
     if not path.exists():
         raise UsageError(f"{path}: no answers saved yet for {trainee!r}")
@@ -112,6 +114,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     jobs, when = parse_jobs(args.jobs), parse_date(args.date)
+    check_folder(Path(args.out))
     trainees = read_roster(Path(args.roster))  # every row checked before any work starts
     items = plan(
         trainees,
@@ -258,6 +261,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except WorkbookError as err:
         print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:  # the machine's, not the program's: a full disk, a permission (see outputs.py)
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"error: {where}{err.strerror or err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as err:  # Ctrl-C, or a SIGTERM turned into lifetime.Stopped
         print(f"error: {err or 'interrupted'}", file=sys.stderr)

@@ -24,6 +24,7 @@ from .curriculum import EXERCISES, page_title, progress
 from .errors import UsageError
 from .feedback import urgency_label
 from .files import write_atomic
+from .outputs import check_file, check_files
 from .render import render
 from .render.review import FEEDBACK
 from .responses import Attempt, current
@@ -345,12 +346,12 @@ def write_report(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"--format: {', '.join(bad) or 'nothing'} is not one of {', '.join(FORMATS)}")
-    if out.name in ("", ".", "..") or out.is_dir():
-        raise UsageError(f"--out: {out} is a folder; give a file name in it, e.g. {out / 'cohort'}")
+    check_file(out)
+    stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
+    check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading
     catalog = load_bundled()
     report = build_report(read_cohort(folder), catalog, today)
     written = []
-    stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""
     if "html" in formats:
         written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import OutputError, UsageError
+from .files import SHARED, write_atomic
 from .options import check_trainee
+from .outputs import check_folder
 from .paths import bundled_notebooks_dir
 
 CONFIG = "workbook.json"
@@ -48,11 +50,28 @@ def find_workspace(start: Path | None = None) -> Workspace | None:
 
 
 def init_workspace(root: Path, trainee: str) -> Workspace:
-    """Create (or complete) a workspace: notebooks copied in, config written, private store folder."""
+    """Create (or complete) a workspace: notebooks copied in, config written, private store folder.
+
+    The trainee and the folder are checked before anything is created; an OS error on the way
+    (a full disk) is an :class:`OutputError` naming the path.
+    """
     check_trainee(trainee)
+    check_folder(root, option="")  # DIR is positional: its path names it
     existing = find_workspace(root) if root.exists() else None
     if existing and existing.root == root.resolve() and existing.trainee != trainee:
         raise UsageError(f"{root / CONFIG}: this workspace belongs to {existing.trainee!r}")
+    missing = [folder for folder in (root, *root.absolute().parents) if not folder.exists()]
+    try:
+        return _fill(root, trainee)
+    except OSError as err:
+        if missing:  # a workspace half made by this call is no workspace: leave nothing behind
+            shutil.rmtree(missing[-1], ignore_errors=True)
+        if isinstance(err, OutputError):
+            raise
+        raise OutputError.from_os_error(err.filename or root, err) from err
+
+
+def _fill(root: Path, trainee: str) -> Workspace:
     root.mkdir(parents=True, exist_ok=True)
     responses = root / "responses"
     responses.mkdir(mode=0o700, exist_ok=True)
@@ -60,7 +79,7 @@ def init_workspace(root: Path, trainee: str) -> Workspace:
     source = bundled_notebooks_dir()
     for name in TRAINEE_NOTEBOOKS:
         if not (root / name).exists():  # never overwrite a trainee's copy
-            shutil.copyfile(source / name, root / name)
+            write_atomic(root / name, (source / name).read_bytes(), mode=SHARED)  # never half a notebook
     config = root / CONFIG
     if not config.exists():
         data = {
@@ -68,5 +87,5 @@ def init_workspace(root: Path, trainee: str) -> Workspace:
             "responses": "responses",
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        config.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        write_atomic(config, json.dumps(data, indent=1) + "\n", mode=SHARED)
     return Workspace(root.resolve(), trainee, responses.resolve())

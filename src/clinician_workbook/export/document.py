@@ -21,6 +21,7 @@ from ..content import load_bundled
 from ..curriculum import page_title
 from ..errors import UsageError
 from ..files import PRIVATE, write_atomic
+from ..outputs import check_folder
 from ..responses import read_store, safe_filename, store_path
 from ..runner import NOTEBOOKS, InProcessRunner, notebook_for
 from .html import WorkbookHTMLExporter
@@ -87,6 +88,7 @@ def combine(notebooks: Sequence[Any], title: str) -> Any:
 
 def export_workbook(request: ExportRequest) -> list[Path]:
     """Write the requested documents; return their paths (per challenge, then the combined one)."""
+    check_folder(request.out)  # a wrong --out costs nothing: checked before the store is read
     store = store_path(request.responses, request.trainee)
     if not store.exists():
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")

@@ -75,6 +75,7 @@ CASES = {
         "error: --out: link.csv exists and is not a regular file; choose another name",
     ),
     "init FILE": (["init", "taken", "--trainee", "Ada"], "error: taken is a file, not a folder; choose another name"),
+    "lab FILE": (["lab", "taken", "--no-browser"], "error: taken is a file, not a folder; choose another name"),
     "init /": (["init", "/", "--trainee", "Ada"], "error: / is the root folder; choose a folder of its own"),
     "init FILE/ws": (
         ["init", "taken/ws", "--trainee", "Ada"],

@@ -6,20 +6,34 @@ wrong; the test asserts the file, the field (or line) and the problem are named.
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES
+from clinician_workbook.content.sources import DEFAULT_LIMITS
+from tests.conftest import FIXTURES, Result
 
 MALFORMED = FIXTURES / "malformed"
 
-# fixture file -> (field named in the message, words the message must contain)
+# fixture file -> (field named in the message, or ":LINE:[ field]" after the file name; words the
+# message must contain)
 CASES: dict[str, tuple[str, str]] = {
-    "bad-yaml-syntax.yaml": (":5:", "YAML syntax error"),  # where the parser notices
+    "bad-yaml-syntax.yaml": (":4:", "a '[' list opened here is not closed"),  # where it opens, not line 5
+    "unclosed-quote.yaml": (":4:", "a quoted value opened here is not closed"),  # not line 36 (end of file)
+    "runaway-quote.yaml": (":4:", "runs on to line 68; is its closing quote missing?"),  # not line 68
+    "billion-laughs.yaml": (":2:", "anchors and aliases (&name, *name) are not allowed"),
+    "anchor-in-content.yaml": (":8:", "anchors and aliases (&name, *name) are not allowed"),
+    "duplicate-key-top.yaml": (":11: strategies", "duplicate key (first at line 1)"),
+    "duplicate-key-nested.yaml": (":8: strategies[0].title", "duplicate key (first at line 4)"),
+    "duplicate-key-front-matter.md": (":13: difficulty", "duplicate key (first at line 6)"),
+    "too-deep.yaml": (":1:", "nested more than 32 levels deep"),
+    "nul-byte.yaml": (":3:", "contains a NUL byte"),
     "missing-required-field.yaml": ("text", "required field is missing"),
     "wrong-type.yaml": ("order", "valid integer"),
     "unknown-id.md": ("signs_present[0].sign", "did you mean 'ra-changing-subject'"),
@@ -68,6 +82,58 @@ def test_malformed_file_is_reported(name: str, content_copy: Path, run_cli) -> N
         assert f": {field}: " in line, line
     assert words in line, line
     assert "Traceback" not in result.err
+
+
+def _one_line(result: Result, name: str) -> str:
+    assert result.code == 1
+    assert result.out == ""
+    assert "Traceback" not in result.err
+    (line,) = result.err.splitlines()
+    assert line.startswith(f"content/{name}"), line
+    return line
+
+
+def test_too_large_file_is_refused_unread(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    # valid YAML, one byte over the limit: refused by size, before any parsing
+    big = content_copy / "big.yaml"
+    big.write_bytes(b"# " + b"x" * (DEFAULT_LIMITS.max_bytes - 1))
+    assert big.stat().st_size == DEFAULT_LIMITS.max_bytes + 1
+    line = _one_line(run_cli("validate", str(content_copy)), "big.yaml")
+    assert line == "content/big.yaml: file is larger than 2 MiB, the limit for one content file; split it"
+
+
+def test_file_at_the_size_limit_is_read(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    big = content_copy / "big.yaml"
+    comment = "# " + "x" * 1022 + "\n"
+    big.write_text("strategies: []\n" + comment * (DEFAULT_LIMITS.max_bytes // len(comment) - 1))
+    assert big.stat().st_size <= DEFAULT_LIMITS.max_bytes
+    result = run_cli("validate", str(content_copy))
+    assert result.code == 0, result.err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
+def test_unreadable_file(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    locked = content_copy / "locked.yaml"
+    locked.write_text("strategies: []\n")
+    locked.chmod(0)
+    line = _one_line(run_cli("validate", str(content_copy)), "locked.yaml")
+    assert line == "content/locked.yaml: cannot read the file: permission denied"
+
+
+def test_unreadable_file_as_any_user(content_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # the same path as above for a test run as root, which chmod cannot lock out
+    locked = content_copy / "locked.yaml"
+    locked.write_text("strategies: []\n")
+    real_open = Path.open
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "locked.yaml":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    line = _one_line(run_cli("validate", str(content_copy)), "locked.yaml")
+    assert line == "content/locked.yaml: cannot read the file: permission denied"
 
 
 def test_cli_process_prints_no_traceback(content_copy: Path) -> None:

@@ -58,7 +58,8 @@ def test_removing_one_flag_from_the_bundled_course_is_caught(content_copy: Path,
     case = content_copy / "triage" / "triage-self-harm-subtle.md"
     lines = case.read_text(encoding="utf-8").splitlines(keepends=True)
     start = lines.index("  - choice: act-wait-until-next-session\n")
-    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("     "))
+    # the whole entry goes (its `why:` too): left behind, that line would be a duplicate key
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
     case.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
     offered = lines.index("  - act-wait-until-next-session\n")  # still offered, no longer flagged
     index = offered - lines.index("distractor_actions:\n") - 1

@@ -31,7 +31,17 @@ from .models import (
     TriageCase,
     Vignette,
 )
-from .sources import DataPath, Source, SourceProblem, parse_front_matter, parse_yaml, read_text
+from .sources import (
+    DEFAULT_LIMITS,
+    DataPath,
+    ReadLimits,
+    Source,
+    SourceProblem,
+    format_field,
+    parse_front_matter,
+    parse_yaml,
+    read_text,
+)
 
 # collection name in a YAML file -> (kind of item, model)
 COLLECTIONS: dict[str, tuple[str, type[Item]]] = {
@@ -60,14 +70,6 @@ def suggest(value: str, choices: list[str]) -> str:
     if not close:
         return ""
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
-
-
-def format_field(loc: tuple[str | int, ...]) -> str:
-    """('signs', 1, 'rupture') -> 'signs[1].rupture'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _owner(model: type[Item], loc: tuple[str | int, ...]) -> Any:
@@ -166,9 +168,7 @@ def _add_item(
 
 
 def _locate(source: Source, base: DataPath) -> Location:
-    size = len(base)
-    fields = {path[size:]: line for path, line in source.lines.items() if len(path) > size and path[:size] == base}
-    return Location(source.path, source.line_of(base), fields)
+    return Location(source.path, source.line_of(base), source.fields_under(base))
 
 
 def _register(catalog: Catalog, kind: str, item: Item, where: Location, problems: list[Problem]) -> None:
@@ -245,11 +245,13 @@ def content_files(root: Path) -> list[Path]:
     )
 
 
-def load_catalog(root: Path, display_root: Path | None = None) -> tuple[Catalog, list[Problem]]:
+def load_catalog(
+    root: Path, display_root: Path | None = None, *, limits: ReadLimits = DEFAULT_LIMITS
+) -> tuple[Catalog, list[Problem]]:
     """Read every file under ``root``; return what loaded and every problem found on the way.
 
     Paths in problems are shown relative to ``display_root`` (default: the folder above
-    ``root``, so they read ``content/vignettes/x.md``).
+    ``root``, so they read ``content/vignettes/x.md``). ``limits`` bounds what one file may hold.
     """
     catalog, problems = Catalog(), list[Problem]()
     shown_from = display_root or root.parent
@@ -259,11 +261,11 @@ def load_catalog(root: Path, display_root: Path | None = None) -> tuple[Catalog,
         except ValueError:
             display = str(file)
         try:
-            text = read_text(file, display)
+            text = read_text(file, display, limits)
             if file.suffix == ".md":
-                _add_markdown(catalog, parse_front_matter(text, display), problems)
+                _add_markdown(catalog, parse_front_matter(text, display, limits), problems)
             else:
-                _add_yaml(catalog, parse_yaml(text, display), problems)
+                _add_yaml(catalog, parse_yaml(text, display, limits=limits), problems)
         except SourceProblem as err:
             problems.append(err.problem)
     return catalog, problems

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from ..errors import ContentError, Problem
 from .catalog import Catalog
-from .loader import format_field, load_catalog, suggest
+from .loader import load_catalog, suggest
 from .models import (
     DIFFICULTIES,
     URGENCIES,
@@ -29,6 +29,7 @@ from .models import (
     TriageCase,
     Vignette,
 )
+from .sources import DEFAULT_LIMITS, ReadLimits, format_field
 
 Loc = tuple[str | int, ...]
 
@@ -317,11 +318,15 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     return _Checker(catalog).run()
 
 
-def validate_content(root: Path) -> Catalog:
-    """Load and check the content under ``root``; raise ContentError listing every problem."""
+def validate_content(root: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Catalog:
+    """Load and check the content under ``root``; raise ContentError listing every problem.
+
+    ``limits`` bounds what one file may hold (size, nesting, number of values); the default
+    is what ``docs/content-format.md`` promises.
+    """
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "", "no such content folder")])
-    catalog, problems = load_catalog(root)
+    catalog, problems = load_catalog(root, limits=limits)
     if not problems:  # cross-file rules on a half-loaded catalog would only add noise
         problems = check_catalog(catalog)
     if problems:

@@ -219,7 +219,13 @@ def _add_yaml(catalog: Catalog, source: Source, problems: list[Problem]) -> None
 
 
 def _add_markdown(catalog: Catalog, source: Source, problems: list[Problem]) -> None:
-    kind_name = source.data.pop("kind", "vignette")
+    if "kind" not in source.data:
+        # guessing a kind would bury this one mistake under that kind's missing fields
+        problems.append(
+            Problem(source.path, 2, "kind", f"required field is missing (one of: {', '.join(MARKDOWN_KINDS)})")
+        )
+        return
+    kind_name = source.data.pop("kind")
     if kind_name not in MARKDOWN_KINDS:
         problems.append(
             Problem(

@@ -34,6 +34,7 @@ CASES: dict[str, tuple[str, str]] = {
     "duplicate-key-front-matter.md": (":13: difficulty", "duplicate key (first at line 6)"),
     "too-deep.yaml": (":1:", "nested more than 32 levels deep"),
     "nul-byte.yaml": (":3:", "contains a NUL byte"),
+    "impossible-date.yaml": (":11:", "cannot read this as a date (day is out of range for month)"),
     "missing-kind.md": (":2: kind", "required field is missing (one of: vignette, triage_case)"),
     "missing-required-field.yaml": ("text", "required field is missing"),
     "wrong-type.yaml": ("order", "valid integer"),

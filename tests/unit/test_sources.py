@@ -190,3 +190,27 @@ def test_syntax_errors_at_the_line_of_the_mistake(text: str, line: int, words: s
     problem = _problem(text)
     assert problem.startswith(f"f.yaml:{line}: YAML syntax error"), problem
     assert words in problem and "\n" not in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 1\nb: 2025-13-45\n", "f.yaml:2: cannot read this as a date (month must be in 1..12)"),
+        ("a: [1, !!int x]\n", "f.yaml:1: cannot read this as a whole number"),
+        ("a: !!float abc\n", "f.yaml:1: cannot read this as a number"),
+        ("a: " + "1" * 5000 + "\n", "f.yaml:1: cannot read this as a whole number (Exceeds the limit"),
+        ("a: 0x" + "f" * 5000 + "\n", "f.yaml:1: number too large (content numbers are below 2**63)"),
+        ("a: 9223372036854775808\n", "f.yaml:1: number too large"),
+        ("a: !!python/object:os.system x\n", "f.yaml:1: YAML error: could not determine a constructor"),
+    ],
+)
+def test_values_yaml_cannot_build_are_located(text: str, expected: str) -> None:
+    # each of these was a Python ValueError (a traceback in `workbook validate`) or a value that
+    # raised later, when a message tried to print it
+    problem = _problem(text)
+    assert problem.startswith(expected) and "\n" not in problem, problem
+    assert "sys.set_int_max_str_digits" not in problem
+
+
+def test_largest_content_number_is_read() -> None:
+    assert parse_yaml("a: 9223372036854775807\n", "f.yaml").data == {"a": 2**63 - 1}

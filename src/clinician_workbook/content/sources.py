@@ -93,9 +93,9 @@ class SourceProblem(Exception):
 class _Refused(Exception):
     """Raised while composing: the YAML is well-formed but not acceptable as content."""
 
-    def __init__(self, event: yaml.Event, field: str, message: str) -> None:
+    def __init__(self, at: yaml.Event | yaml.Node, field: str, message: str) -> None:
         super().__init__(message)
-        self.line: int | None = event.start_mark.line if event.start_mark else None  # 0-based
+        self.line: int | None = at.start_mark.line if at.start_mark else None  # 0-based
         self.field, self.message = field, message
 
 
@@ -138,6 +138,25 @@ class _ContentLoader(Composer, SafeConstructor, Resolver):
 
     def dispose(self) -> None:
         self.events.dispose()
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            value = super().construct_object(node, deep)
+        except (ValueError, OverflowError) as err:
+            # a value that matches a type's pattern but not its range (2025-13-45, a 5,000-digit
+            # int): PyYAML lets the plain Python error out, unlocated; the innermost node names it
+            kind = {"int": "a whole number", "float": "a number", "timestamp": "a date"}.get(
+                str(node.tag).rsplit(":", 1)[-1], "a value"
+            )
+            reason = str(err).split(";")[0]
+            raise _Refused(
+                node, "", f"cannot read this as {kind} ({reason}); put it in quotes if it is meant as text"
+            ) from err
+        # content counts small things (order, rubric levels); a huge int (0xfff... runs to any
+        # length) would only fail later, where printing it raises instead of reporting it
+        if isinstance(value, int) and value.bit_length() > 63:
+            raise _Refused(node, "", "number too large (content numbers are below 2**63)")
+        return value
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
@@ -262,6 +281,10 @@ def parse_yaml(text: str, path: str, offset: int = 0, limits: ReadLimits = DEFAU
     except _Refused as err:
         line = err.line + 1 + offset if err.line is not None else None
         raise SourceProblem(Problem(path, line, err.field, err.message)) from err
+    except yaml.constructor.ConstructorError as err:  # well-formed YAML, but a tag or key we do not read
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 + offset if mark else None
+        raise SourceProblem(Problem(path, line, "", f"YAML error: {err.problem or err.context}")) from err
     except yaml.MarkedYAMLError as err:
         raise SourceProblem(_syntax_problem(err, text, path, offset)) from err
     except yaml.reader.ReaderError as err:

@@ -138,6 +138,30 @@ def test_unreadable_file_as_any_user(content_copy: Path, run_cli, monkeypatch: p
     assert line == "content/locked.yaml: cannot read the file: permission denied"
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists a folder whatever its mode")
+def test_unlistable_folder(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (content_copy / "vignettes").chmod(0)
+    try:
+        line = _one_line(run_cli("validate", str(content_copy)), "vignettes")
+    finally:
+        (content_copy / "vignettes").chmod(0o755)
+    assert line == "content/vignettes: cannot list this folder: permission denied"
+
+
+def test_unlistable_folder_as_any_user(content_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    # its items would otherwise vanish from the course without a word (Path.rglob skips the folder)
+    real_scandir = os.scandir
+
+    def refuse(path: Any) -> Any:
+        if Path(path).name == "vignettes":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    line = _one_line(run_cli("validate", str(content_copy)), "vignettes")
+    assert line == "content/vignettes: cannot list this folder: permission denied"
+
+
 def test_cli_process_prints_no_traceback(content_copy: Path) -> None:
     shutil.copy(MALFORMED / "not-utf8.yaml", content_copy / "not-utf8.yaml")
     done = subprocess.run(

@@ -7,6 +7,7 @@ whole list at once. Cross-file rules live in :mod:`.validate`.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -240,15 +241,26 @@ def _add_markdown(catalog: Catalog, source: Source, problems: list[Problem]) -> 
     _add_item(catalog, kind, model, source.data, source, (), problems)
 
 
-def content_files(root: Path) -> list[Path]:
-    """Every content file under ``root``, in a stable order."""
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and p.suffix in {".yaml", ".yml", ".md"}
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+def content_files(root: Path, unreadable: list[OSError] | None = None) -> list[Path]:
+    """Every content file under ``root``, in a stable order.
+
+    The error for each folder that cannot be listed is appended to ``unreadable``
+    (``Path.rglob`` skips them silently: every item in them would vanish without a word).
+    """
+    found: list[Path] = []
+
+    def skipped(err: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append(err)
+
+    for folder, subfolders, names in os.walk(root, onerror=skipped):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        found.extend(
+            Path(folder, name)
+            for name in names
+            if not name.startswith(".") and Path(name).suffix in {".yaml", ".yml", ".md"}
+        )
+    return sorted(p for p in found if p.is_file())
 
 
 def load_catalog(
@@ -261,11 +273,20 @@ def load_catalog(
     """
     catalog, problems = Catalog(), list[Problem]()
     shown_from = display_root or root.parent
-    for file in content_files(root):
+
+    def shown(path: Path) -> str:
         try:
-            display = str(file.relative_to(shown_from))
+            return str(path.relative_to(shown_from))
         except ValueError:
-            display = str(file)
+            return str(path)
+
+    unreadable: list[OSError] = []
+    files = content_files(root, unreadable)
+    for err in unreadable:
+        reason = (err.strerror or type(err).__name__).lower()
+        problems.append(Problem(shown(Path(err.filename or root)), None, "", f"cannot list this folder: {reason}"))
+    for file in files:
+        display = shown(file)
         try:
             text = read_text(file, display, limits)
             if file.suffix == ".md":

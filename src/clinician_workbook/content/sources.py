@@ -5,13 +5,14 @@ through :func:`read_text` and :func:`parse_yaml` (Markdown front matter too), an
 hostile or broken stops here as one located :class:`~clinician_workbook.errors.Problem`:
 
 - a file larger than :attr:`ReadLimits.max_bytes`, one that cannot be read, one that is not
-  UTF-8 or holds a NUL byte;
+  UTF-8 or holds a NUL byte or a control character;
 - YAML syntax errors, at the line where the mistake is (an unclosed quote is reported where it
   opens, not where the parser gives up);
 - anchors and aliases (``&name`` / ``*name``): content never needs them, and refusing them while
   the file is composed means a "billion laughs" file is never expanded;
 - nesting deeper than :attr:`ReadLimits.max_depth`, more than :attr:`ReadLimits.max_nodes`
-  values in one file, and a key given twice in one mapping (at any depth).
+  values in one file, and a key given twice in one mapping (at any depth);
+- a value YAML types but cannot build (``2025-02-30``, ``!!int x``) and numbers of 2**63 or more.
 """
 
 from __future__ import annotations
@@ -91,12 +92,12 @@ class SourceProblem(Exception):
 
 
 class _Refused(Exception):
-    """Raised while composing: the YAML is well-formed but not acceptable as content."""
+    """The YAML is well-formed but not acceptable as content; raised at the event or node."""
 
-    def __init__(self, at: yaml.Event | yaml.Node, field: str, message: str) -> None:
+    def __init__(self, at: yaml.Event | yaml.Node, message: str) -> None:
         super().__init__(message)
         self.line: int | None = at.start_mark.line if at.start_mark else None  # 0-based
-        self.field, self.message = field, message
+        self.message = message
 
 
 def _event_parser(text: str) -> Any:
@@ -150,12 +151,12 @@ class _ContentLoader(Composer, SafeConstructor, Resolver):
             )
             reason = str(err).split(";")[0]
             raise _Refused(
-                node, "", f"cannot read this as {kind} ({reason}); put it in quotes if it is meant as text"
+                node, f"cannot read this as {kind} ({reason}); put it in quotes if it is meant as text"
             ) from err
         # content counts small things (order, rubric levels); a huge int (0xfff... runs to any
         # length) would only fail later, where printing it raises instead of reporting it
         if isinstance(value, int) and value.bit_length() > 63:
-            raise _Refused(node, "", "number too large (content numbers are below 2**63)")
+            raise _Refused(node, "number too large (content numbers are below 2**63)")
         return value
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
@@ -163,18 +164,16 @@ class _ContentLoader(Composer, SafeConstructor, Resolver):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(
                 event,
-                "",
                 "YAML anchors and aliases (&name, *name) are not allowed in content; write the value out",
             )
         self.nodes += 1
         if self.nodes > self.limits.max_nodes:
             raise _Refused(
                 event,
-                "",
                 f"more than {self.limits.max_nodes:,} keys, values and list items in one file; split it",
             )
         if self.depth >= self.limits.max_depth:
-            raise _Refused(event, "", f"nested more than {self.limits.max_depth} levels deep")
+            raise _Refused(event, f"nested more than {self.limits.max_depth} levels deep")
         self.depth += 1
         try:
             node = super().compose_node(parent, index)
@@ -280,7 +279,7 @@ def parse_yaml(text: str, path: str, offset: int = 0, limits: ReadLimits = DEFAU
             source.data = loader.construct_document(node)
     except _Refused as err:
         line = err.line + 1 + offset if err.line is not None else None
-        raise SourceProblem(Problem(path, line, err.field, err.message)) from err
+        raise SourceProblem(Problem(path, line, "", err.message)) from err
     except yaml.constructor.ConstructorError as err:  # well-formed YAML, but a tag or key we do not read
         mark = err.problem_mark or err.context_mark
         line = mark.line + 1 + offset if mark else None

@@ -5,7 +5,9 @@ Each run copies the bundled course to a temporary folder and adds one generated 
 cross-file vignette rules are exercised), then times ``validate_content`` on the folder, best of
 ``--repeat`` runs. It prints each time and its ratio to the 1 MB time: linear is about 1 : 2 : 4,
 quadratic 1 : 4 : 16. It exits 1 when the 4 MB time is more than ``--max-ratio`` times the 1 MB
-time (default 6, well clear of both noise and a quadratic).
+time (default 8: twice linear, half quadratic). Linear runs measured 4.2-6.2 here: Python's cyclic
+garbage collector walks every live object now and then, so a larger heap costs a little more than
+its share, and a busy two-core machine adds noise on top.
 
 The generated files are larger than the 2 MiB a content file may be (``docs/content-format.md``),
 so the benchmark lifts that limit and the value count with it: it times the reader, not the limit.
@@ -16,6 +18,7 @@ Run: ``.venv/bin/python benchmarks/validate.py [--repeat N] [--max-ratio R]``.
 from __future__ import annotations
 
 import argparse
+import gc
 import shutil
 import sys
 import tempfile
@@ -75,6 +78,7 @@ def generated_yaml(size: int) -> str:
 def time_validation(root: Path, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
+        gc.collect()  # start each run without the garbage of the one before
         started = time.perf_counter()
         validate_content(root, limits=LIMITS)
         best = min(best, time.perf_counter() - started)
@@ -84,7 +88,7 @@ def time_validation(root: Path, repeat: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; the best counts (default 3)")
-    parser.add_argument("--max-ratio", type=float, default=6.0, help="fail above this 4 MB : 1 MB ratio")
+    parser.add_argument("--max-ratio", type=float, default=8.0, help="fail above this 4 MB : 1 MB ratio")
     args = parser.parse_args(argv)
     times: dict[int, float] = {}
     with tempfile.TemporaryDirectory(prefix="workbook-bench-") as temp:

@@ -49,7 +49,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    check_trainee(args.trainee)
+    args.trainee = check_trainee(args.trainee)
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
     if workspace is None or workspace.root != root.resolve():
@@ -62,7 +62,7 @@ def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Pa
     workspace = find_workspace()
     given = getattr(args, "trainee", None)
     if given is not None:  # an explicit "" is a mistake; only a missing --trainee means "this workspace's"
-        check_trainee(given)
+        given = check_trainee(given)
     trainee = given if given is not None else (workspace.trainee if workspace else "")
     if need_trainee and not trainee:
         raise UsageError("--trainee: needed outside a workspace")

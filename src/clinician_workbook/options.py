@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import UsageError
+from .responses.naming import trainee_id
 
 
 def parse_jobs(value: str | int | None, option: str = "--jobs") -> int | None:
@@ -43,7 +44,7 @@ def parse_date(value: str | None, option: str = "--date") -> str | None:
 
 
 def check_trainee(value: str, option: str = "--trainee") -> str:
-    """A trainee's name or id as given: refused when empty, blank, or not text a file can hold.
+    """A trainee's name or id as an id: refused when empty, blank, or not text a file can hold.
 
     An argument that is not UTF-8 reaches Python as lone surrogates (``surrogateescape``);
     such a name cannot be stored, exported or printed later, so it is refused here, before
@@ -57,4 +58,5 @@ def check_trainee(value: str, option: str = "--trainee") -> str:
         bad = value[err.start]
         shown = f"byte 0x{ord(bad) - 0xDC00:02x}" if 0xDC80 <= ord(bad) <= 0xDCFF else f"U+{ord(bad):04X}"
         raise UsageError(f"{option}: not UTF-8 text ({shown}); type the name again in a UTF-8 terminal") from err
-    return value
+    # names that look the same are one trainee (accents composed or not, fullwidth, zero-width)
+    return trainee_id(value)

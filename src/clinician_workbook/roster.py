@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content.models import DIFFICULTIES
-from .errors import Problem, RosterError
+from .errors import Problem, RosterError, StoreError
+from .responses.naming import trainee_id
 
 REQUIRED = ("trainee_id", "name", "cohort", "supervisor")
 OPTIONAL = ("difficulty",)
@@ -65,7 +66,7 @@ def read_roster(path: Path) -> list[Trainee]:
         problems += row_problems
         if row_problems:
             continue
-        trainee_id = values["trainee_id"]
+        trainee_id = _as_id(values["trainee_id"])
         if not trainee_id:
             problems.append(Problem(shown, line, "trainee_id", "empty"))
         elif trainee_id in seen:
@@ -167,3 +168,12 @@ def _row(shown: str, line: int, columns: list[str], fields: list[str]) -> tuple[
             break
     values = {c: v.strip() for c, v in zip(columns, fields, strict=False) if c}
     return values, problems
+
+
+def _as_id(value: str) -> str:
+    """The trainee id a roster cell becomes: two cells that look the same are one trainee, so a
+    second one is a duplicate (it would take the first one's documents)."""
+    try:
+        return trainee_id(value)
+    except StoreError:
+        return ""  # only invisible characters: reported as an empty trainee_id

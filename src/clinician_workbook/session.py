@@ -120,7 +120,7 @@ class Session:
             listed = suggest(challenge, known) or " (known: " + ", ".join(known) + ")"
             raise UsageError(f"challenge: unknown {challenge!r}{listed}")
         if trainee is not None:  # only a missing trainee falls back: an empty one is a mistake, not "demo"
-            check_trainee(trainee, "trainee")
+            trainee = check_trainee(trainee, "trainee")
         date = parse_date(date, "date")
         workspace = find_workspace()
         self.trainee = trainee if trainee is not None else (workspace.trainee if workspace else "demo")

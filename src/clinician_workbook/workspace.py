@@ -55,7 +55,7 @@ def init_workspace(root: Path, trainee: str) -> Workspace:
     The trainee and the folder are checked before anything is created; an OS error on the way
     (a full disk) is an :class:`OutputError` naming the path.
     """
-    check_trainee(trainee)
+    trainee = check_trainee(trainee)
     check_folder(root, option="")  # DIR is positional: its path names it
     existing = find_workspace(root) if root.exists() else None
     if existing and existing.root == root.resolve() and existing.trainee != trainee:

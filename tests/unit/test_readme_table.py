@@ -46,4 +46,4 @@ def test_every_message_in_the_table_is_asserted_by_a_test() -> None:
 def test_each_row_is_one_line_and_names_its_input() -> None:
     for kind, example, message in _table_rows():
         assert kind and example and "\n" not in message
-        assert re.match(r"^(error: |[\w.-]+(:\d+)?: )", message), message
+        assert re.match(r"^(error: |[\w./-]+(:\d+)?: )", message), message

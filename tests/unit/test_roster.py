@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from clinician_workbook.errors import RosterError
 from clinician_workbook.roster import read_roster
 
 HEADER = "trainee_id,name,cohort,supervisor,difficulty\n"
@@ -158,3 +159,14 @@ def test_unknown_challenge(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPa
     result = run_cli("batch", "roster.csv", "--challenges", "feeling-stuk", "--out", "out")
     assert result.code == 1 and "did you mean 'feeling-stuck'" in result.err
     assert not Path("out").exists()
+
+
+def test_two_rows_that_look_like_one_trainee_are_a_duplicate(tmp_path: Path) -> None:
+    # NFC and NFD spellings of one name would otherwise be two trainees with one output folder
+    roster = tmp_path / "roster.csv"
+    roster.write_text("trainee_id,name,cohort,supervisor\nZo\u00e9,A,C,S\nZoe\u0301,B,C,S\n", encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{roster}:3: trainee_id: duplicate 'Zoé' (first on line 2)"
+    ]

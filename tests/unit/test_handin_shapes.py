@@ -13,7 +13,7 @@ from tests.conftest import FIXTURES
 HANDINS = FIXTURES / "handins"
 
 # fixture -> (field in attempts[1], words of the problem)
-CASES: dict[str, tuple[str, str]] = {
+CASES: dict[str, tuple[str | None, str]] = {  # field None: a problem of the whole file
     "spot-signs-chosen-not-a-list.json": ("answer.chosen", "must be a list"),
     "spot-signs-chosen-empty.json": ("answer.chosen", "must not be empty"),
     "classify-unknown-rupture.json": ("answer.rupture", "must be one of"),
@@ -29,6 +29,7 @@ CASES: dict[str, tuple[str, str]] = {
     "supervisor-row.json": ("role", "only the trainee's own answers"),
     "future-dated.json": ("time", "is in the future"),
     "time-past-the-calendar.json": ("time", "must be an ISO-8601 time"),
+    "duplicate-key.json": (None, "duplicate key 'role': each field may appear once"),
 }
 
 
@@ -43,7 +44,8 @@ def test_a_malformed_answer_is_refused_and_nothing_imported(name: str, tmp_path:
     result = run_cli("responses", "import", str(HANDINS / name), "--responses", str(target))
     assert result.code == 1
     (line,) = result.err.splitlines()
-    assert line.startswith(f"{HANDINS / name}: attempts[1].{field}: ") and words in line, line
+    where = f"{HANDINS / name}: " + ("" if field is None else f"attempts[1].{field}: ")
+    assert line.startswith(where) and words in line, line
     assert not target.exists()  # nothing imported, not even the good row before it
 
 
@@ -57,6 +59,6 @@ def test_the_report_leaves_each_malformed_handin_out_and_is_still_made(tmp_path:
     assert f"{len(CASES)} file(s) left out" in result.err
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     for name, (field, _) in CASES.items():
-        assert f"left out: {name}: attempts[1].{field}" in result.err
+        assert f"left out: {name}: " + ("duplicate key" if field is None else f"attempts[1].{field}") in result.err
         assert name in html
     assert (tmp_path / "report.csv").exists()

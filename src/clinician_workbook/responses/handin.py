@@ -128,6 +128,16 @@ def _reject_constant(name: str) -> Any:
     raise _NotJson(f"{name} is not valid JSON")
 
 
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once: a repeated key would silently win."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _NotJson(f"duplicate key {key!r}: each field may appear once")
+        found[key] = value
+    return found
+
+
 def _load(path: Path) -> Any:
     where = str(path)
     try:
@@ -149,7 +159,7 @@ def _load(path: Path) -> Any:
     if not text.strip():
         raise HandinError([Problem(where, None, "", "file is empty")])
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as err:
         message = f"JSON syntax error at column {err.colno}: {err.msg}"
         raise HandinError([Problem(where, err.lineno, "", message)]) from err

@@ -809,3 +809,9 @@ def test_a_damaged_row_costs_only_itself(tmp_path: Path) -> None:
         good = opened.save("c", "reflect", "j", reflection("fine"))
     _, attempts = read_store(path, "alice")
     assert [a.answer for a in attempts] == [{}, good.answer]  # read as an answer that fits no model
+
+
+def test_a_name_sqlite_cannot_store_leaves_no_stub(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not valid text"):
+        ResponseStore.open(tmp_path / "responses", "Eve\udcff")
+    assert not (tmp_path / "responses").exists()

@@ -212,6 +212,7 @@ def _plain(error: Any) -> str:
         "int_type": "must be a whole number",
         "int_parsing": "must be a whole number",
         "string_type": "must be text",
+        "string_unicode": "must be valid text",
         "bool_type": "must be true or false",
         "greater_than_equal": f"must be at least {ctx.get('ge')}",
         "less_than_equal": f"must be at most {ctx.get('le')}",

@@ -159,7 +159,10 @@ def _load(path: Path) -> Any:
     if not text.strip():
         raise HandinError([Problem(where, None, "", "file is empty")])
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+        # "\udcff" escapes decode to lone surrogates, which no file, store or page can hold
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+        return document
     except json.JSONDecodeError as err:
         message = f"JSON syntax error at column {err.colno}: {err.msg}"
         raise HandinError([Problem(where, err.lineno, "", message)]) from err
@@ -167,6 +170,9 @@ def _load(path: Path) -> Any:
         raise HandinError([Problem(where, None, "", str(err))]) from err
     except RecursionError as err:
         raise HandinError([Problem(where, None, "", "nested too deeply to be a hand-in")]) from err
+    except UnicodeEncodeError as err:
+        message = "holds an escaped lone surrogate (\\udc..): not valid text"
+        raise HandinError([Problem(where, None, "", message)]) from err
     except ValueError as err:  # e.g. an integer of thousands of digits
         raise HandinError([Problem(where, None, "", f"cannot be read as JSON: {str(err).split(';')[0]}")]) from err
 

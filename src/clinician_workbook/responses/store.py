@@ -126,6 +126,10 @@ class ResponseStore:
     def __init__(self, path: Path, trainee: str) -> None:
         if not trainee:
             raise StoreError("trainee id is empty")
+        try:  # checked before any file exists: a name SQLite cannot store must not leave a stub store
+            trainee.encode("utf-8")
+        except UnicodeEncodeError:
+            raise StoreError(f"trainee id {trainee!r} is not valid text") from None
         self.path = Path(path)
         self.trainee = trainee
         self._lock = threading.Lock()

@@ -116,6 +116,7 @@ class ClassifyResult:
     expected_rupture: str
     why_challenge: str
     why_rupture: str
+    rupture_note: str | None = None  # the case's own reason, where it could be read two ways
 
     @property
     def score(self) -> float:
@@ -124,9 +125,9 @@ class ClassifyResult:
 
 _RUPTURE_WHY = {
     "withdrawal": "the client moves away from the work or the relationship (going quiet, shifting topic, "
-    "over-agreeing, missing sessions)",
+    "over-agreeing, missing sessions, or wanting to stop said politely)",
     "confrontation": "the client moves against the therapist or the work (complaints, defensiveness, "
-    "pressure for solutions, threatening to stop)",
+    "pressure for solutions, or wanting to stop said as a complaint)",
     "none": "nothing in the exchange strains the working relationship itself",
 }
 
@@ -144,6 +145,7 @@ def score_classify(catalog: Catalog, vignette: Vignette, challenge: str, rupture
         vignette.rupture,
         why_challenge,
         why_rupture,
+        vignette.rupture_why,
     )
 
 
@@ -214,6 +216,7 @@ class TriageResult:
     missing: list[str]
     wrong: list[str]  # offered actions that are not right for this case
     not_needed: list[str]  # bring the supervisor in sooner than needed: shown, never counted against
+    fine: list[str]  # the case's acceptable actions: fine to do, outside the key, never counted against
     out_of_order: list[tuple[str, str]]  # (a, b): the key puts a before b; the trainee did not
     order_score: float  # share of the key's precedences (between chosen actions) kept
     safety_critical: list[FlaggedChoice] = field(default_factory=list)
@@ -257,8 +260,8 @@ class TriageResult:
 
 
 def triage_options(case: TriageCase, seed: int) -> list[str]:
-    """The actions offered for a case: the key mixed with its distractors."""
-    return shuffled([*case.key_actions, *case.distractor_actions], seed, case.id)
+    """The actions offered for a case: the key mixed with its distractors and acceptable actions."""
+    return shuffled([*case.key_actions, *case.distractor_actions, *case.acceptable_actions], seed, case.id)
 
 
 def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequence[Sequence[str]]) -> TriageResult:
@@ -272,7 +275,7 @@ def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequen
     """
     if urgency not in URGENCIES:
         raise ValueError(f"unknown urgency {urgency!r}")
-    offered = set(case.key_actions) | set(case.distractor_actions)
+    offered = set(case.key_actions) | set(case.distractor_actions) | set(case.acceptable_actions)
     chosen = distinct_steps(steps, offered.__contains__)  # what the case does not offer is never scored or shown
     picked = flatten(chosen)
     key_rank = {a: n for n, step in enumerate(case.actions) for a in step}
@@ -309,10 +312,13 @@ def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequen
             elif not set(wrong.missing) & set(picked):
                 label = "Left out: " + " or ".join(labels.get(a, a) for a in wrong.missing)
                 hits.append(FlaggedChoice("", label, wrong.why, severity))
+    fine = [a for a in picked if a in case.acceptable_actions]
     needless = [
         a
         for a in picked
-        if a not in key_rank and (a in late or (a not in flagged and catalog.supervisor_tier(a) >= key_tier))
+        if a not in key_rank
+        and a not in fine
+        and (a in late or (a not in flagged and catalog.supervisor_tier(a) >= key_tier))
     ]
     if urgency == case.urgency:
         verdict: Literal["right", "more-than-needed", "wrong"] = "right"
@@ -328,8 +334,9 @@ def score_triage(catalog: Catalog, case: TriageCase, urgency: str, steps: Sequen
         chosen_steps=chosen,
         included=included,
         missing=[a for a in case.key_actions if a not in my_rank],
-        wrong=[a for a in picked if a not in key_rank and a not in needless],
+        wrong=[a for a in picked if a not in key_rank and a not in needless and a not in fine],
         not_needed=needless,
+        fine=fine,
         out_of_order=out_of_order,
         order_score=round(order_score, 3),
         safety_critical=[h for h in hits if h.severity == "safety-critical"],
@@ -352,6 +359,11 @@ class ChoiceResult:
     chosen_explanation: str
     answer: str
     answer_explanation: str
+
+
+def check_options(check: KnowledgeCheck, seed: int) -> list[int]:
+    """The positions of a check's options in the order a trainee sees them (fixed by the seed)."""
+    return [int(i) for i in shuffled([str(i) for i in range(len(check.options))], seed, check.id)]
 
 
 def score_knowledge_check(check: KnowledgeCheck, chosen: int) -> ChoiceResult:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from .citations import format_reference
 from .content import Catalog, load_bundled
 from .content.loader import suggest
-from .content.models import DIFFICULTIES, Difficulty, Strategy, Vignette
+from .content.models import DIFFICULTIES, Difficulty, Reference, Strategy, Vignette
 from .curriculum import PAGES, items_for, page_title, progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
@@ -180,7 +180,15 @@ class Session:
     def welcome(self) -> None:
         titles = ["Welcome", *[c.title for c in self.catalog.challenges[:3]], PAGES["navigating-challenges"]]
         titles.append(self.catalog.challenges[3].title)
-        self._show(self._page("welcome", course=self.catalog.course, titles=titles, content=self.content_statement()))
+        reading = [
+            (format_reference(self.catalog.get("reference", r.reference, Reference)), r.why)
+            for r in self.catalog.course.reading_list
+        ]
+        self._show(
+            self._page(
+                "welcome", course=self.catalog.course, titles=titles, content=self.content_statement(), reading=reading
+            )
+        )
 
     def content_statement(self) -> Markup:
         """Which hard topics the course touches (from every content note), and how to pace them."""
@@ -263,10 +271,10 @@ class Session:
     def knowledge_checks(self) -> None:
         self._section(
             Markup("<h2>Check your knowledge</h2>"),
-            lambda: handout.knowledge_checks(self.catalog, self.challenge),
+            lambda: handout.knowledge_checks(self.catalog, self.challenge, self.seed),
             lambda: self.review.knowledge_checks(),
             lambda: [
-                KnowledgeCheckQuiz(k, self.recorder)
+                KnowledgeCheckQuiz(k, self.recorder, self.seed)
                 for k in self.catalog.knowledge_checks
                 if k.challenge == self.challenge
             ],
@@ -278,7 +286,7 @@ class Session:
             lambda: handout.reflections(self.catalog, self.challenge),
             lambda: self.review.reflections(),
             lambda: [
-                Reflect(p, self.recorder) for p in self.catalog.reflection_prompts if p.challenge == self.challenge
+                Reflect(p, self.recorder, self.catalog.course.privacy_notice) for p in self.catalog.reflection_prompts if p.challenge == self.challenge
             ],
         )
 

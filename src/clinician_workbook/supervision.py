@@ -107,10 +107,15 @@ class Supervision:
         """Deliberate-practice responses: the latest rated round per statement, with the rubric."""
         statements = {s.id: s for s in self.catalog.client_statements}
         found = 0
+        guided: set[str] = set()
         for (challenge, exercise, item), attempt in sorted(self.latest.items()):
             if exercise != "respond" or item not in statements or statements[item].challenge != challenge:
                 continue  # only answers filed where the course asks them
             found += 1
+            if challenge not in guided:  # the challenge's guidance for supervisors, once, above its answers
+                guided.add(challenge)
+                page = self.catalog.challenge(challenge)
+                self._show(render(T, "guidance", title=page.title, notes=page.supervisor_notes))
             s = statements[item]
             criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
             page = self.catalog.challenge(challenge).title
@@ -135,7 +140,7 @@ class Supervision:
             case = cases[item]
             result = score_triage_answer(self.catalog, case, attempt.answer)
             if result is None:
-                shown = render(T, "triage", title=case.title, unreadable=UNREADABLE)
+                shown = render(T, "triage", title=case.title, unreadable=UNREADABLE, notes=case.supervisor_notes)
             else:
                 shown = render(
                     T,
@@ -145,6 +150,7 @@ class Supervision:
                     critical=bool(result.safety_critical),
                     answer=triage_answer_html(self.catalog, result),
                     feedback=triage_feedback(self.catalog, case, result),
+                    notes=case.supervisor_notes,
                 )
             display(FeedbackForm(self.recorder(challenge), f"triage/{item}", shown))
 

@@ -120,7 +120,7 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
             "extra.yaml",
             "course:\n  - id: extra-course\n    title: T\n    subtitle: S\n"
             "    source: ref-liu-facing-challenges\n    central_idea: C\n    closing: C\n"
-            "    draft_notice: D\n    content_statement: S\n    review: draft\n",
+            "    draft_notice: D\n    content_statement: S\n    privacy_notice: P\n    review: draft\n",
             "id",
             "only one course",
         ),

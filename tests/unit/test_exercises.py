@@ -174,7 +174,7 @@ def test_content_notes_come_before_the_case(catalog: Catalog, recorder: StoreRec
 
 def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRecorder) -> None:
     prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
-    widget = Reflect(prompt, recorder)
+    widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.texts["feelings"].value = "I felt stung <b>and</b> defensive"
     widget.save_button.click()
     widget.share.value = True
@@ -183,7 +183,7 @@ def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRe
     private, shared = stored(recorder, "reflect")
     assert private.shared is False and shared.shared is True
     assert shared.answer["stages"]["action_plan"] == "Name the rupture next time"
-    again = Reflect(prompt, recorder)
+    again = Reflect(prompt, recorder, catalog.course.privacy_notice)
     assert again.texts["feelings"].value.startswith("I felt stung") and again.share.value is True
 
 
@@ -237,7 +237,7 @@ def test_typed_text_is_kept_as_a_draft_and_refilled(catalog: Catalog, recorder: 
 
 def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, recorder: StoreRecorder) -> None:
     prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
-    widget = Reflect(prompt, recorder)
+    widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.drafts.delay = 0.05
     for text in ("I", "I felt", "I felt stung"):
         widget.texts["feelings"].value = text
@@ -247,14 +247,14 @@ def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, 
     with ResponseStore(recorder.path, recorder.trainee) as store:
         drafts = store.attempts(role="draft")
     assert [d.answer["fields"]["feelings"] for d in drafts] == ["I felt stung"]  # one write, the last text
-    assert Reflect(prompt, recorder).texts["feelings"].value == "I felt stung"
+    assert Reflect(prompt, recorder, catalog.course.privacy_notice).texts["feelings"].value == "I felt stung"
 
 
 def test_submitting_drops_a_pending_draft_and_a_cleared_box_stays_clear(
     catalog: Catalog, recorder: StoreRecorder
 ) -> None:
     prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
-    widget = Reflect(prompt, recorder)
+    widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.drafts.delay = 0.2
     widget.texts["description"].value = "A"
     widget.texts["feelings"].value = "B: my own history"
@@ -266,5 +266,5 @@ def test_submitting_drops_a_pending_draft_and_a_cleared_box_stays_clear(
     widget.texts["feelings"].value = ""  # the trainee takes that back
     widget.texts["description"].value = "A2"
     widget.drafts.flush()
-    again = Reflect(prompt, recorder)
+    again = Reflect(prompt, recorder, catalog.course.privacy_notice)
     assert again.texts["description"].value == "A2" and again.texts["feelings"].value == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -117,6 +118,11 @@ class SafetyFields(Model):
         return self
 
 
+class ReadingItem(Model):
+    reference: ReferenceId
+    why: Text
+
+
 class CourseInfo(Reviewed):
     title: Text
     subtitle: Text
@@ -127,6 +133,10 @@ class CourseInfo(Reviewed):
     # Shown on the welcome page under the list of topics (gathered from every content note):
     # how to pace the material, how to step out of it, and whom to talk to.
     content_statement: Text
+    # Shown with every reflection prompt (every mode) and on the welcome page: leave out anything
+    # that could identify a client.
+    privacy_notice: Text
+    reading_list: list[ReadingItem] = []
 
 
 class Sign(Reviewed):
@@ -143,6 +153,8 @@ class Challenge(Reviewed):
     learning_objectives: list[Text] = Field(min_length=1)
     references: list[ReferenceId] = Field(min_length=1)
     signs: list[Sign]
+    # For supervisors only (supervisor notebook, review exports); never shown in a trainee's page.
+    supervisor_notes: Text | None = None
 
     @field_validator("learning_objectives")
     @classmethod
@@ -210,7 +222,16 @@ class Reference(Item):
     doi: Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     publisher: str | None = None
     edition: str | None = None
+    url: Annotated[str, Field(pattern=r"^https://\S+$")] | None = None  # printed as text, never fetched
+    published: date | None = None  # exact publication date, for web pages and guidance
+    accessed: date | None = None  # when the online text was read (needs url)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _accessed_needs_url(self) -> Reference:
+        if self.accessed and not self.url:
+            raise ValueError("accessed: needs url (the page that was read)")
+        return self
 
 
 class EvidencedSign(Model):
@@ -227,6 +248,9 @@ class Vignette(Reviewed, SafetyFields):
     signs_present: list[EvidencedSign] = Field(min_length=1)
     distractors: list[SignId] = Field(min_length=1)
     rupture: Rupture = "none"
+    # Why this case is that kind of rupture (or none), where a reader could take it two ways:
+    # shown in the rupture feedback.
+    rupture_why: Text | None = None
     body: Text
 
 
@@ -316,9 +340,12 @@ class TriageCase(Reviewed, SafetyFields):
     urgency: TriageUrgency
     actions: Steps = Field(min_length=1)
     distractor_actions: list[ActionId] = []
+    # Offered, not in the key, never counted against the trainee: "fine to do here".
+    acceptable_actions: list[ActionId] = []
     safety_critical: list[WrongChoice] = []  # red box, and the cohort report's misses
     important: list[WrongChoice] = []  # amber: a real mistake that puts no one at risk
     rationale: Text
+    supervisor_notes: Text | None = None  # for supervisors only, as on challenges
     body: Text
 
     @property

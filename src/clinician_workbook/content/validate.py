@@ -196,12 +196,31 @@ class _Checker:
                 self.report(case, ("distractor_actions", index), f"{action!r} is offered twice")
             seen.add(action)
         flag = self.catalog.items.get("red_flag", {}).get(case.red_flag or "")
+        self.check_acceptable(case, seen, flagged, flag if isinstance(flag, RedFlag) else None)
         if isinstance(flag, RedFlag):
             if flag.self_harm and not case.self_harm:
                 self.report(case, ("self_harm",), "must be true: the red flag concerns self-harm")
             if URGENCIES.index(case.urgency) < URGENCIES.index(flag.urgency):
                 self.report(case, ("urgency",), f"is below its red flag's urgency {flag.urgency!r}")
         self.check_severity_floor(case, flag if isinstance(flag, RedFlag) else None, flagged)
+
+    def check_acceptable(self, case: TriageCase, seen: set[str], flagged: dict[str, str], flag: RedFlag | None) -> None:
+        """Acceptable actions are offered once, outside the key, and never a wrong choice."""
+        critical_errors = {e.action for e in flag.safety_critical_errors} if flag else set()
+        key_tier = URGENCIES.index(case.urgency)
+        for index, action in enumerate(case.acceptable_actions):
+            loc = ("acceptable_actions", index)
+            if action in case.key_actions:
+                self.report(case, loc, f"{action!r} is also a correct action")
+            elif action in seen:
+                self.report(case, loc, f"{action!r} is offered twice")
+            elif action in flagged:
+                self.report(case, loc, f"{action!r} is listed under {flagged[action]}; it cannot also be acceptable")
+            elif action in critical_errors and flag is not None:
+                self.report(case, loc, f"{action!r} is a safety-critical error of red flag {flag.id!r}")
+            elif 0 <= self.catalog.supervisor_tier(action) < key_tier:
+                self.report(case, loc, f"{action!r} tells the supervisor later than this case needs")
+            seen.add(action)
 
     def check_wrong_choice(
         self,
@@ -227,7 +246,7 @@ class _Checker:
             self.report(case, loc, f"{choice!r} is already listed under {flagged[choice]}")
             return
         flagged[choice] = severity
-        if choice in actions and choice not in case.distractor_actions:
+        if choice in actions and choice not in case.distractor_actions and choice not in case.acceptable_actions:
             self.report(case, loc, f"{choice!r} is not offered in this case (add it to distractor_actions)")
         if self.catalog.supervisor_tier(choice) >= URGENCIES.index(case.urgency) or case.acts_sooner(choice):
             self.report(

@@ -10,7 +10,7 @@ from ..content.models import KnowledgeCheck, StrategyMatch
 from ..feedback import choice_feedback
 from ..markup import inline
 from ..responses.answers import read_answer
-from ..scoring import ChoiceResult, match_options, score_knowledge_check, score_strategy_match
+from ..scoring import ChoiceResult, check_options, match_options, score_knowledge_check, score_strategy_match
 from .base import Exercise, HTMLView, Recorder, button
 
 
@@ -51,10 +51,11 @@ class _Choice(Exercise):
 class KnowledgeCheckQuiz(_Choice):
     exercise = "knowledge-check"
 
-    def __init__(self, check: KnowledgeCheck, recorder: Recorder) -> None:
+    def __init__(self, check: KnowledgeCheck, recorder: Recorder, seed: int = 0) -> None:
         super().__init__(recorder, check.id)
         self.check_item = check
-        self._build(check.question, [(o.text, i) for i, o in enumerate(check.options)])
+        # shown in the trainee's own order; the answer saved is the option's place in the content
+        self._build(check.question, [(check.options[i].text, i) for i in check_options(check, seed)])
 
     def score(self) -> ChoiceResult:
         return score_knowledge_check(self.check_item, int(self.choice.value))

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from ..content.models import ReflectionPrompt
 from ..markup import inline
+from ..render import privacy_notice
 from ..responses.answers import ReflectAnswer, read_answer
 from .base import DraftKeeper, Exercise, HTMLView, Recorder, button
 
@@ -23,7 +24,7 @@ STAGES = [
 class Reflect(Exercise):
     exercise = "reflect"
 
-    def __init__(self, prompt: ReflectionPrompt, recorder: Recorder) -> None:
+    def __init__(self, prompt: ReflectionPrompt, recorder: Recorder, privacy: str) -> None:
         super().__init__(recorder, prompt.id)
         self.prompt = prompt
         guide = prompt.stages.model_dump()
@@ -43,6 +44,7 @@ class Reflect(Exercise):
         self.children = [
             HTMLView(Markup("<h4>{}</h4><p>{}</p>").format(inline(prompt.title), inline(prompt.prompt))),
             HTMLView('<p class="wb-private">🔒 Private: only you see this, unless you tick “share” below.</p>'),
+            HTMLView(privacy_notice(privacy)),
             *rows,
             self.share,
             self.save_button,

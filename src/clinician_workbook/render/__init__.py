@@ -37,6 +37,16 @@ def render(template: str, macro: str, **context: Any) -> Markup:
     return Markup(getattr(module, macro)(**context))
 
 
+def privacy_notice(text: str) -> Markup:
+    """The course's reminder to leave out anything that identifies a client."""
+    return render("common.html.j2", "privacy_notice", text=text)
+
+
+def supervisor_notes(text: str | None) -> Markup:
+    """Guidance for supervisors (review exports, supervisor notebook); empty when there is none."""
+    return render("common.html.j2", "supervisor_notes", text=text)
+
+
 def draft_notice(course: Any) -> Markup:
     """The "not yet clinically reviewed" notice every page of draft content shows (one macro)."""
     return render("common.html.j2", "draft_notice", course=course)

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from ..content.catalog import Catalog
 from ..content.models import URGENCY_LABELS
-from ..scoring import match_options, sign_options, triage_options
+from ..scoring import check_options, match_options, sign_options, triage_options
 from . import render
 from .review import STAGES
 
@@ -40,13 +40,18 @@ def respond(catalog: Catalog, challenge: str) -> Markup:
     return render(T, "respond", statements=statements)
 
 
-def knowledge_checks(catalog: Catalog, challenge: str) -> Markup:
-    return render(T, "choices", items=[k for k in catalog.knowledge_checks if k.challenge == challenge])
+def knowledge_checks(catalog: Catalog, challenge: str, seed: int) -> Markup:
+    items = [
+        {"question": k.question, "options": [k.options[i].text for i in check_options(k, seed)]}
+        for k in catalog.knowledge_checks
+        if k.challenge == challenge
+    ]
+    return render(T, "choices", items=items)
 
 
 def reflections(catalog: Catalog, challenge: str) -> Markup:
     prompts = [p for p in catalog.reflection_prompts if p.challenge == challenge]
-    return render(T, "reflections", prompts=prompts, stages=STAGES)
+    return render(T, "reflections", prompts=prompts, stages=STAGES, privacy=catalog.course.privacy_notice)
 
 
 def strategy_matches(catalog: Catalog, seed: int) -> Markup:

@@ -47,7 +47,7 @@ from ..scoring import (
     score_strategy_match,
     score_triage,
 )
-from . import render
+from . import render, supervisor_notes
 
 A = TypeVar("A", bound=Answer)
 
@@ -221,9 +221,8 @@ class Review:
                 result = score_triage(self.catalog, c, given.urgency, given.steps)
                 answer = triage_answer_html(self.catalog, result)
                 feedback = triage_feedback(self.catalog, c, result)
-            entries.append(
-                Entry(c.title, n, feedback, answer, content_note(c.content_notes), self.notes.get(("triage", c.id), []))
-            )
+            context = content_note(c.content_notes) + supervisor_notes(c.supervisor_notes)
+            entries.append(Entry(c.title, n, feedback, answer, context, self.notes.get(("triage", c.id), [])))
         return self._items("Triage cases", entries)
 
     def reflections(self) -> Markup:
@@ -244,7 +243,9 @@ class Review:
                     "notes": self.notes.get(("reflect", p.id), []),
                 }
             )
-        return render("review.html.j2", "reflections", entries=shown, hidden=hidden)
+        return render(
+            "review.html.j2", "reflections", entries=shown, hidden=hidden, privacy=self.catalog.course.privacy_notice
+        )
 
     def summary(self, title: str) -> Markup:
         done = progress(self.catalog, self.challenge, self.attempts)

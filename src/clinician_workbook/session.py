@@ -286,7 +286,9 @@ class Session:
             lambda: handout.reflections(self.catalog, self.challenge),
             lambda: self.review.reflections(),
             lambda: [
-                Reflect(p, self.recorder, self.catalog.course.privacy_notice) for p in self.catalog.reflection_prompts if p.challenge == self.challenge
+                Reflect(p, self.recorder, self.catalog.course.privacy_notice)
+                for p in self.catalog.reflection_prompts
+                if p.challenge == self.challenge
             ],
         )
 

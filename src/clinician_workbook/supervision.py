@@ -114,8 +114,8 @@ class Supervision:
             found += 1
             if challenge not in guided:  # the challenge's guidance for supervisors, once, above its answers
                 guided.add(challenge)
-                page = self.catalog.challenge(challenge)
-                self._show(render(T, "guidance", title=page.title, notes=page.supervisor_notes))
+                about = self.catalog.challenge(challenge)
+                self._show(render(T, "guidance", title=about.title, notes=about.supervisor_notes))
             s = statements[item]
             criteria = [c for c in self.catalog.skill_criteria if c.challenge == s.challenge]
             page = self.catalog.challenge(challenge).title

@@ -167,6 +167,4 @@ def test_two_rows_that_look_like_one_trainee_are_a_duplicate(tmp_path: Path) -> 
     roster.write_text("trainee_id,name,cohort,supervisor\nZo\u00e9,A,C,S\nZoe\u0301,B,C,S\n", encoding="utf-8")
     with pytest.raises(RosterError) as caught:
         read_roster(roster)
-    assert [str(p) for p in caught.value.problems] == [
-        f"{roster}:3: trainee_id: duplicate 'Zoé' (first on line 2)"
-    ]
+    assert [str(p) for p in caught.value.problems] == [f"{roster}:3: trainee_id: duplicate 'Zoé' (first on line 2)"]

@@ -8,9 +8,10 @@ import pytest
 
 from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import URGENCIES, TriageCase
-from clinician_workbook.feedback import case_help_seeking, triage_feedback
+from clinician_workbook.feedback import case_help_seeking, classify_feedback, triage_feedback
 from clinician_workbook.responses.answers import TriageAnswer, read_answer
 from clinician_workbook.scoring import (
+    check_options,
     distinct_steps,
     next_difficulty,
     score_classify,
@@ -289,3 +290,42 @@ def test_choice_items(catalog: Catalog) -> None:
     match = catalog.strategy_matches[0]
     assert score_strategy_match(catalog, match, match.answer).correct
     assert not score_strategy_match(catalog, match, match.options[0]).correct
+
+
+def _with_acceptable(catalog: Catalog, case_id: str) -> tuple[TriageCase, str]:
+    """A copy of a case that also offers one acceptable action (no supervisor timing)."""
+    case = _case(catalog, case_id)
+    taken = {*case.key_actions, *case.distractor_actions, *(w.choice for w in case.safety_critical + case.important)}
+    extra = next(a.id for a in catalog.triage_actions if a.id not in taken and a.tells_supervisor is None)
+    return case.model_copy(update={"acceptable_actions": [*case.acceptable_actions, extra]}), extra
+
+
+def test_an_acceptable_action_is_offered_and_never_counted_against(catalog: Catalog) -> None:
+    case, extra = _with_acceptable(catalog, "triage-lookalike-plateau")
+    assert extra in triage_options(case, seed=3)
+    result = score_triage(catalog, case, case.urgency, [*case.actions, [extra]])
+    assert result.fine == [extra] and extra not in result.wrong and extra not in result.not_needed
+    assert result.passed and result.score == 1.0
+    shown = triage_feedback(catalog, case, result)
+    assert "Fine to do here" in shown and "Not right for this case" not in shown
+    assert score_triage(catalog, case, case.urgency, case.actions).fine == []
+
+
+def test_knowledge_check_options_follow_the_seed_and_keep_their_index(catalog: Catalog) -> None:
+    check = max(catalog.knowledge_checks, key=lambda k: len(k.options))
+    orders = {tuple(check_options(check, seed)) for seed in range(12)}
+    assert len(orders) > 1  # trainees see different orders
+    for order in orders:
+        assert sorted(order) == list(range(len(check.options)))  # every option, once
+    assert check_options(check, 5) == check_options(check, 5)
+    last_places = {check_options(check, seed)[-1] for seed in range(40)}
+    assert any(check.options[i].correct for i in last_places)  # the right answer is sometimes last
+
+
+def test_a_cases_own_rupture_reason_is_shown_with_the_verdict(catalog: Catalog) -> None:
+    vignette = catalog.vignettes[0].model_copy(update={"rupture_why": "Said *gently*, so withdrawal."})
+    result = score_classify(catalog, vignette, vignette.challenges[0], "confrontation")
+    shown = classify_feedback(result)
+    assert "Said <em>gently</em>, so withdrawal." in shown and "wanting to stop said politely" in shown
+    plain = score_classify(catalog, catalog.vignettes[0].model_copy(update={"rupture_why": None}), "x", "none")
+    assert "gently" not in classify_feedback(plain)

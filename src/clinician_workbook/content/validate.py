@@ -212,6 +212,8 @@ class _Checker:
             loc = ("acceptable_actions", index)
             if action in case.key_actions:
                 self.report(case, loc, f"{action!r} is also a correct action")
+            elif action in case.distractor_actions:
+                self.report(case, loc, f"{action!r} is also in distractor_actions")
             elif action in seen:
                 self.report(case, loc, f"{action!r} is offered twice")
             elif action in flagged:

@@ -33,7 +33,7 @@ def test_foundation_counts(catalog: Catalog) -> None:
         "small-step",
         "rupture-repair",
     }
-    assert len(catalog.references) >= 8
+    assert len(catalog.references) >= 13
 
 
 def test_case_library_counts(catalog: Catalog) -> None:
@@ -81,6 +81,19 @@ def test_references_are_complete(catalog: Catalog) -> None:
     assert "randomized controlled trial" in by_id["ref-neff-germer-2013"].title
     journal_articles = [r for r in catalog.references if r.volume]
     assert all(r.doi for r in journal_articles)
+    source = by_id["ref-liu-facing-challenges"]
+    assert source.url and source.url.startswith("https://www.therapyroute.com/")
+    assert source.accessed is not None
+    nice = by_id["ref-nice-ng225-2022"]
+    assert nice.url == "https://www.nice.org.uk/guidance/ng225"
+    assert str(nice.published) == "2022-09-07"
+    assert by_id["ref-stanley-brown-2012"].doi == "10.1016/j.cbpra.2011.01.001"
+    for added in ("ref-gibbs-1988", "ref-safran-muran-2000", "ref-deliberate-practice"):
+        assert by_id[added].publisher, added
+    reading = [item.reference for item in catalog.course.reading_list]
+    assert 5 <= len(reading) <= 8
+    assert len(set(reading)) == len(reading)
+    assert all(ref in by_id for ref in reading)
 
 
 def test_learning_objectives_cover_the_four_trainee_tasks(catalog: Catalog) -> None:

@@ -130,7 +130,9 @@ def test_routine_with_a_safety_plan_on_imminent_danger_is_flagged(catalog: Catal
     case = _case(catalog, "triage-self-harm-clear")
     result = score_triage(catalog, case, "routine", [["act-safety-plan"], ["act-record-session"]])
     assert "routine" in {c.choice for c in result.safety_critical}
-    assert result.score < 0.3 and not result.passed
+    assert result.score < 0.4 and not result.passed
+    # a safety plan while waiting for help is fine to do (review 1.3); relying on it alone is not
+    assert result.fine == ["act-safety-plan"] and result.missing
 
 
 @pytest.mark.parametrize(
@@ -200,7 +202,8 @@ def test_only_the_keys_precedences_count(catalog: Catalog) -> None:
     partial = score_triage(catalog, case, case.urgency, case.actions[:1])
     assert partial.missing == case.key_actions[len(case.actions[0]) :] and partial.order_score == 1.0
     assert partial.score < 1.0
-    assert sorted(triage_options(case, 1)) == sorted([*case.key_actions, *case.distractor_actions])
+    offered = [*case.key_actions, *case.distractor_actions, *case.acceptable_actions]
+    assert sorted(triage_options(case, 1)) == sorted(offered)
 
 
 @pytest.mark.parametrize("case_id", ["triage-lookalike-tearful", "triage-lookalike-missed-session"])

@@ -143,3 +143,5 @@ def test_content_stats_table(run_cli) -> None:  # type: ignore[no-untyped-def]
         assert rows[challenge][:6] == ["1", "1", "1", "3", "3", "3"], rows[challenge]
     assert rows["when-concerning"][-3:] == ["4", "4", "4"]  # triage: clear, subtle, look-alike
     assert "strategy matches: 8" in result.out
+    assert "supervisor notes: 4 of 4 challenges, 12 of 12 triage cases" in result.out
+    assert re.search(r"review: \d+ items draft, 0 reviewed", result.out), result.out

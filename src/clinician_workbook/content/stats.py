@@ -60,4 +60,13 @@ def format_stats(catalog: Catalog) -> str:
     lines.insert(1, "-" * len(lines[0]))
     lines.append("")
     lines.append(f"strategy matches: {len(catalog.strategy_matches)}")
+    lines.append(f"triage actions: {len(catalog.triage_actions)}; red flags: {len(catalog.red_flags)}")
+    lines.append(f"references: {len(catalog.references)} (reading list: {len(catalog.course.reading_list)})")
+    noted = [sum(bool(i.supervisor_notes) for i in items) for items in (catalog.challenges, catalog.triage_cases)]
+    lines.append(
+        f"supervisor notes: {noted[0]} of {len(catalog.challenges)} challenges, "
+        f"{noted[1]} of {len(catalog.triage_cases)} triage cases"
+    )
+    reviewed = [getattr(i, "review", None) for items in catalog.items.values() for i in items.values()]
+    lines.append(f"review: {reviewed.count('draft')} items draft, {reviewed.count('reviewed')} reviewed")
     return "\n".join(lines)

@@ -29,7 +29,7 @@ SUPERVISOR_TIERS: tuple[TriageUrgency, ...] = ("next-supervision", "same-day")
 URGENCY_LABELS: list[tuple[str, TriageUrgency]] = [
     ("Routine: a normal challenge; keep working and bring it to routine supervision", "routine"),
     ("Raise it at your next supervision, and before you see the client again", "next-supervision"),
-    ("Tell your supervisor today", "same-day"),
+    ("Tell your supervisor today; after talk of self-harm, before the client leaves", "same-day"),
     ("Act immediately", "immediate"),
 ]
 ReviewStatus = Literal["draft", "reviewed"]

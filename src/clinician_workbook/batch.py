@@ -45,15 +45,16 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .content import load_bundled
 from .content.loader import content_files
-from .curriculum import page_title
 from .errors import UsageError, WorkbookError
 from .files import PRIVATE, SHARED, make_private_dir
 from .lifetime import Stopped, die_with_parent, stop_on_signals
+from .notebooks import notebook_text
+from .pages import find_page, page_title
 from .paths import bundled_content_dir
 from .progress import Progress
 from .responses import read_store, safe_filename, store_path
 from .roster import Trainee
-from .runner import NOTEBOOKS, notebook_for
+from .runner import notebook_for
 
 if TYPE_CHECKING:
     from .export.pdf import Paper
@@ -157,12 +158,17 @@ def plan(
     responses: Path | None = None,
     date: str | None = None,
     paper: Paper = "A4",
+    content: Path | None = None,
 ) -> list[Item]:
+    """The documents to make. ``content`` is the course folder (None: the bundled course); each
+    item's key hashes the content files actually used and the notebook built from them."""
     if mode not in MODES:
         raise UsageError(f"--mode: {mode!r} is not one of {', '.join(MODES)}")
     when = date or Date.today().isoformat()
-    content = content_digest()
-    notebooks = {c: _digest(notebook_for(c).read_bytes()) for c in challenges}
+    catalog = load_bundled(content)
+    digest = content_digest(content)
+    pages = {c: find_page(catalog, c, "--challenges", work=True) for c in challenges}
+    notebooks = {c: _digest(notebook_text(notebook_for(catalog, c)).encode()) for c in challenges}
     items = []
     for t in trainees:
         state = ""
@@ -170,14 +176,15 @@ def plan(
             state = store_state(store_path(responses or Path("responses"), t.trainee_id), t.trainee_id)
         for challenge in challenges:
             parameters: dict[str, Any] = {"mode": mode, "date": when, "difficulty": t.difficulty, "seed": 0}
+            parameters["content"] = str(content) if content else None
             if mode == "handout":
                 parameters |= {"trainee": t.name, "cohort": t.cohort}
             else:
                 parameters |= {"trainee": t.trainee_id, "responses": str(responses or Path("responses"))}
-            stem = out.resolve() / safe_filename(t.trainee_id) / f"{NOTEBOOKS[challenge]}.{mode}"
+            stem = out.resolve() / safe_filename(t.trainee_id) / f"{pages[challenge].stem}.{mode}"
             key = _digest(
                 __version__.encode(),
-                content.encode(),
+                digest.encode(),
                 notebooks[challenge].encode(),
                 json.dumps(parameters, sort_keys=True).encode(),
                 paper.encode(),
@@ -244,8 +251,11 @@ def render_item(item: Item) -> Result:
         from .export.document import write_documents
 
         runner, exporter = _worker()
-        nb = runner.run(notebook_for(item.challenge), item.parameters)
-        title = f"{item.parameters['trainee']}: {page_title(load_bundled(), item.challenge)} ({item.mode})"
+        content = item.parameters.get("content")
+        catalog = load_bundled(Path(content) if content else None)
+        page = find_page(catalog, item.challenge, "--challenges", work=True)
+        nb = runner.run(notebook_for(catalog, page.id), item.parameters, page.notebook)
+        title = f"{item.parameters['trainee']}: {page_title(catalog, page.id)} ({item.mode})"
         write_documents(exporter, nb, [Path(p) for p in item.outputs], item.paper, title, mode=file_mode(item.mode))
     except Exception as err:  # a batch must finish: report the item, keep going
         reason = str(err).splitlines()[0] if str(err) else ""

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from . import __version__
 from .batch import plan, run_batch
-from .content import validate_content
+from .content import load_bundled, validate_content
 from .content.stats import format_stats, format_summary
+from .courses import ENV, content_dir
 from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .lab import run_lab
@@ -26,24 +27,26 @@ from .roster import read_roster
 from .workspace import Workspace, find_workspace, init_workspace
 
 
-def _content_dir(value: str | None) -> Path:
-    return Path(value) if value else bundled_content_dir()
+def _course(args: argparse.Namespace) -> Path | None:
+    """The course folder a command uses (``--content``, WORKBOOK_CONTENT, the workspace's); None: bundled."""
+    return content_dir(getattr(args, "folder", None) or args.content)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    catalog = validate_content(_content_dir(args.content))
+    catalog = validate_content(_course(args) or bundled_content_dir())
     print(format_summary(catalog))
     return 0
 
 
 def cmd_content_stats(args: argparse.Namespace) -> int:
-    catalog = validate_content(_content_dir(args.content))
+    catalog = validate_content(_course(args) or bundled_content_dir())
     print(format_stats(catalog))
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    workspace = init_workspace(Path(args.dir), args.trainee)  # checks the name and the folder first
+    content = Path(args.content).expanduser().resolve() if args.content else None
+    workspace = init_workspace(Path(args.dir), args.trainee, content)  # checks the name and the folder first
     print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
     return 0
 
@@ -53,7 +56,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
     if workspace is None or workspace.root != root.resolve():
-        workspace = init_workspace(root, args.trainee)
+        content = Path(args.content).expanduser().resolve() if args.content else None
+        workspace = init_workspace(root, args.trainee, content)
     return run_lab(workspace, port=args.port, open_browser=not args.no_browser)
 
 
@@ -101,11 +105,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     request = ExportRequest(
         trainee=trainee,
         responses=responses,
-        challenges=parse_challenges(args.challenge),
+        challenges=parse_challenges(args.challenge, load_bundled(content := _course(args))),
         formats=parse_formats(args.format),
         out=Path(args.out),
         paper=parse_paper(args.paper),
         include_private=args.include_private or own,
+        content=content,
     )
     for path in export_workbook(request):
         print(path)
@@ -116,15 +121,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     jobs, when = parse_jobs(args.jobs), parse_date(args.date)
     check_folder(Path(args.out))
     trainees = read_roster(Path(args.roster))  # every row checked before any work starts
+    content = _course(args)
     items = plan(
         trainees,
-        parse_challenges(args.challenges),
+        parse_challenges(args.challenges, load_bundled(content), "--challenges"),
         args.mode,
         parse_formats(args.format),
         Path(args.out),
         responses=Path(args.responses) if args.responses else None,
         date=when,
         paper=parse_paper(args.paper),
+        content=content,
     )
     summary = run_batch(
         items, Path(args.out), jobs=jobs, scheduler=args.scheduler, force=args.force, progress=Progress(len(items))
@@ -135,7 +142,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     today = parse_date(args.date)
-    report, written = write_report(Path(args.responses_dir), Path(args.out), parse_list(args.format), today=today)
+    report, written = write_report(
+        Path(args.responses_dir), Path(args.out), parse_list(args.format), today=today, content=_course(args)
+    )
     for line in report.unchecked:  # what the misses list cannot vouch for, said before the count
         print(f"warning: {line}", file=sys.stderr)
     print(
@@ -154,6 +163,9 @@ def parse_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+CONTENT_HELP = f"course folder (default: ${ENV}, else the workspace's course, else the bundled one)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbook",
@@ -163,23 +175,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check the course content; print a summary")
-    validate.add_argument(
-        "content",
-        nargs="?",
-        metavar="CONTENT_DIR",
-        help="content folder (default: the bundled course)",
-    )
+    validate.add_argument("folder", nargs="?", metavar="CONTENT_DIR", help="content folder (same as --content)")
     validate.set_defaults(func=cmd_validate)
 
     content = commands.add_parser("content", help="look at the course content")
     content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     stats = content_commands.add_parser("stats", help="counts per challenge and difficulty")
-    stats.add_argument(
-        "content",
-        nargs="?",
-        metavar="CONTENT_DIR",
-        help="content folder (default: the bundled course)",
-    )
+    stats.add_argument("folder", nargs="?", metavar="CONTENT_DIR", help="content folder (same as --content)")
     stats.set_defaults(func=cmd_content_stats)
 
     init = commands.add_parser("init", help="create a trainee workspace: notebooks, store, config")
@@ -248,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,csv", metavar="html,pdf,csv")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     report.set_defaults(func=cmd_report)
+    for command in (validate, stats, init, lab, export, batch, report):  # every command that reads the course
+        command.add_argument("--content", metavar="DIR", help=CONTENT_HELP)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""What each page of the workbook asks of a trainee: its exercises and the items of each.
+"""What a trainee has done on each page (the pages and their items come from ``pages``).
 
 One definition, used by the notebooks' progress summaries, the review pages and the cohort
 report, so that "done 5 of 9" means the same everywhere.
@@ -12,42 +12,15 @@ from statistics import mean
 
 from .content.catalog import Catalog
 from .content.models import DIFFICULTIES
+from .pages import items_for, pages
 from .responses import Attempt, current, in_order
 from .responses.answers import RespondAnswer, read_answer
 from .scoring import assess_saved
 
-PRACTICE = ("spot-signs", "classify", "respond", "knowledge-check", "reflect")
-EXERCISES: dict[str, tuple[str, ...]] = {
-    "emotional-overwhelm": PRACTICE,
-    "resistance-avoidance": PRACTICE,
-    "feeling-stuck": PRACTICE,
-    "navigating-challenges": ("strategy-match",),
-    "when-concerning": ("triage",),
-}
-PAGES = {"welcome": "Welcome", "navigating-challenges": "Navigating challenges"}  # pages that are not challenges
 
-
-def page_title(catalog: Catalog, page: str) -> str:
-    if page in catalog.items.get("challenge", {}):
-        return catalog.challenge(page).title
-    return PAGES.get(page, page)
-
-
-def items_for(catalog: Catalog, page: str, exercise: str) -> list[str]:
-    """The ids of the items ``exercise`` offers on ``page``, in the order the trainee meets them."""
-    vignettes = sorted(
-        (v for v in catalog.vignettes if page in v.challenges), key=lambda v: DIFFICULTIES.index(v.difficulty)
-    )
-    found = {
-        "spot-signs": [v.id for v in vignettes],
-        "classify": [v.id for v in vignettes],
-        "respond": [s.id for s in catalog.client_statements if s.challenge == page],
-        "knowledge-check": [k.id for k in catalog.knowledge_checks if k.challenge == page],
-        "reflect": [p.id for p in catalog.reflection_prompts if p.challenge == page],
-        "strategy-match": [m.id for m in catalog.strategy_matches],
-        "triage": sorted(c.id for c in catalog.triage_cases),
-    }
-    return found[exercise]
+def exercises_on(catalog: Catalog, page: str) -> tuple[str, ...]:
+    """The exercises ``page`` holds (none for an unknown page)."""
+    return next((p.exercises for p in pages(catalog) if p.id == page), ())
 
 
 @dataclass(frozen=True)
@@ -93,7 +66,7 @@ def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progre
     mine = [a for a in attempts if a.role == "trainee" and a.challenge == page]
     now = current(mine)
     rows = []
-    for exercise in EXERCISES.get(page, ()):
+    for exercise in exercises_on(catalog, page):
         offered = set(items_for(catalog, page, exercise))
         answers = {item: a for (_, ex, item), a in now.items() if ex == exercise and item in offered}
         assessed = [assess_saved(catalog, exercise, item, a.answer) for item, a in answers.items()]

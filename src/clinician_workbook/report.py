@@ -20,11 +20,12 @@ from markupsafe import Markup
 
 from .content import Catalog, load_bundled
 from .content.models import TriageCase
-from .curriculum import EXERCISES, page_title, progress
+from .curriculum import progress
 from .errors import UsageError
 from .feedback import urgency_label
 from .files import write_atomic
 from .outputs import check_file, check_files
+from .pages import page_title, triage_page_id, work_pages
 from .render import render
 from .render.review import FEEDBACK
 from .responses import Attempt, current
@@ -143,7 +144,7 @@ def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[At
     found = _TriageCheck()
     cases = {c.id: c for c in catalog.triage_cases}
     history: dict[str, list[tuple[Attempt, TriageResult | None]]] = {}
-    pages = {p for p, exercises in EXERCISES.items() if "triage" in exercises}  # where triage is answered
+    pages = {p.id for p in work_pages(catalog) if "triage" in p.exercises}  # where triage is answered
     for a in attempts:  # in time order: the last one is current
         if a.role == "trainee" and a.exercise == "triage" and a.item in cases and a.challenge in pages:
             history.setdefault(a.item, []).append((a, score_triage_answer(catalog, cases[a.item], a.answer)))
@@ -201,7 +202,8 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
             report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): no answers saved yet")
         elif len(triage.answered) < n_cases:
             unanswered.append(f"{record.trainee} ({n_cases - len(triage.answered)} of {n_cases})")
-        for page in EXERCISES:
+        triage_page = triage_page_id(catalog)
+        for page in (p.id for p in work_pages(catalog)):
             done = progress(catalog, page, attempts)
             page_notes = [a for a in notes if a.challenge == page]
             ratings = [v for a in page_notes if (n := _note(a)) is not None for v in n.ratings.values()]
@@ -217,8 +219,8 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
                     done.reached,
                     mean(ratings) if ratings else None,
                     len(page_notes),
-                    len(misses) if page == "when-concerning" else 0,
-                    len(triage.corrected) if page == "when-concerning" else 0,
+                    len(misses) if page == triage_page else 0,
+                    len(triage.corrected) if page == triage_page else 0,
                 )
             )
     if unanswered:
@@ -276,20 +278,11 @@ def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> Markup:
     return Markup().join(parts)
 
 
-SHORT = {
-    "emotional-overwhelm": "Overwhelm",
-    "resistance-avoidance": "Resistance",
-    "feeling-stuck": "Stuck",
-    "navigating-challenges": "Strategies",
-    "when-concerning": "Triage",
-}
-
-
 def render_html(report: Report, catalog: Catalog | None = None) -> str:
     from .export.html import document_css
 
     catalog = catalog or load_bundled()
-    pages = [(p, SHORT[p]) for p in EXERCISES]
+    pages = [(p.id, p.short_title) for p in work_pages(catalog)]
     body = render(
         "report.html.j2",
         "report",
@@ -341,7 +334,7 @@ def render_csv(report: Report) -> str:
 
 
 def write_report(
-    folder: Path, out: Path, formats: Sequence[str], today: str | None = None
+    folder: Path, out: Path, formats: Sequence[str], today: str | None = None, content: Path | None = None
 ) -> tuple[Report, list[Path]]:
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -349,7 +342,7 @@ def write_report(
     check_file(out)
     stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading
-    catalog = load_bundled()
+    catalog = load_bundled(content)
     report = build_report(read_cohort(folder), catalog, today)
     written = []
     html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""

@@ -13,28 +13,31 @@ from typing import Any
 
 import nbformat
 
+from .content.catalog import Catalog
 from .errors import ExportError
-from .paths import bundled_notebooks_dir
-
-NOTEBOOKS = {
-    "emotional-overwhelm": "01-emotional-overwhelm",
-    "resistance-avoidance": "02-resistance-avoidance",
-    "feeling-stuck": "03-feeling-stuck",
-    "navigating-challenges": "04-navigating-challenges",
-    "when-concerning": "05-when-concerning",
-}
+from .notebooks import build, notebook_text
+from .pages import find_page
 
 
-def notebook_for(challenge: str) -> Path:
-    return bundled_notebooks_dir() / f"{NOTEBOOKS[challenge]}.ipynb"
+def notebook_for(catalog: Catalog, page: str) -> Any:
+    """The notebook of ``page`` of this course, built from its pages (never read from a file)."""
+    return build(find_page(catalog, page))
 
 
-def run_papermill(notebook: Path, parameters: dict[str, Any], cwd: Path | None = None) -> Any:
-    """Execute ``notebook`` with papermill in a fresh kernel; an error cell becomes an ExportError."""
+def run_papermill(
+    notebook: Path | Any, parameters: dict[str, Any], cwd: Path | None = None, name: str = "notebook.ipynb"
+) -> Any:
+    """Execute ``notebook`` (a file, or a notebook in memory named ``name``) with papermill in a
+    fresh kernel; an error cell becomes an ExportError."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     with tempfile.TemporaryDirectory(prefix="workbook-run-") as tmp:
+        if not isinstance(notebook, Path):
+            (Path(tmp) / "in").mkdir()
+            source = Path(tmp) / "in" / name
+            source.write_text(notebook_text(notebook), encoding="utf-8")
+            notebook = source
         out = Path(tmp) / notebook.name
         logging.getLogger("papermill").setLevel(logging.WARNING)
         try:
@@ -73,10 +76,13 @@ class InProcessRunner:
         self.shell = InteractiveShell.instance()
         self._baseline = set(self.shell.user_ns)
 
-    def run(self, notebook: Path, parameters: dict[str, Any]) -> Any:
+    def run(self, notebook: Path | Any, parameters: dict[str, Any], name: str = "notebook.ipynb") -> Any:
+        """Execute ``notebook`` (a file, or a notebook in memory named ``name``)."""
         from IPython.utils.capture import capture_output
 
-        nb = parameterize(nbformat.read(notebook, as_version=4), parameters)
+        if isinstance(notebook, Path):
+            notebook, name = nbformat.read(notebook, as_version=4), notebook.name
+        nb = parameterize(notebook, parameters)
         cwd = os.getcwd()
         self._clear()
         try:
@@ -87,7 +93,7 @@ class InProcessRunner:
                     result = self.shell.run_cell(cell.source, store_history=False)
                 error = result.error_before_exec or result.error_in_exec
                 if error is not None:
-                    raise ExportError(f"{notebook.name}: cell {index}: {type(error).__name__}: {error}")
+                    raise ExportError(f"{name}: cell {index}: {type(error).__name__}: {error}")
                 outputs = []
                 if captured.stdout:
                     outputs.append(nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))

@@ -23,14 +23,15 @@ from IPython.display import display as _untyped_display
 from markupsafe import Markup
 
 from .citations import format_reference
-from .content import Catalog, load_bundled
-from .content.loader import suggest
+from .content import Catalog
 from .content.models import DIFFICULTIES, Difficulty, Reference, Strategy, Vignette
-from .curriculum import PAGES, items_for, page_title, progress
+from .courses import load_course
+from .curriculum import progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .feedback import TOGETHER, urgency_html
 from .options import check_trainee, parse_date
+from .pages import find_page, items_for, page_title, pages
 from .render import draft_notice, handout, render
 from .render.review import LABELS, Review
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
@@ -109,16 +110,14 @@ class Session:
         date: str | None = None,
         show_private: bool = False,
         catalog: Catalog | None = None,
+        content: str | Path | None = None,
     ) -> None:
         if mode not in MODES:
             raise UsageError(f"mode: {mode!r} is not available (choose from {', '.join(MODES)})")
         if difficulty not in DIFFICULTIES:
             raise UsageError(f"difficulty: {difficulty!r} must be beginner, intermediate or advanced")
-        self.catalog = catalog or load_bundled()
-        known = [*self.catalog.items.get("challenge", {}), *PAGES]
-        if challenge not in known:
-            listed = suggest(challenge, known) or " (known: " + ", ".join(known) + ")"
-            raise UsageError(f"challenge: unknown {challenge!r}{listed}")
+        self.catalog = catalog or load_course(content)
+        find_page(self.catalog, challenge)  # an unknown page: one line naming the known ones
         if trainee is not None:  # only a missing trainee falls back: an empty one is a mistake, not "demo"
             trainee = check_trainee(trainee, "trainee")
         date = parse_date(date, "date")
@@ -178,8 +177,7 @@ class Session:
         )
 
     def welcome(self) -> None:
-        titles = ["Welcome", *[c.title for c in self.catalog.challenges[:3]], PAGES["navigating-challenges"]]
-        titles.append(self.catalog.challenges[3].title)
+        titles = [(p.number, p.title) for p in pages(self.catalog)]
         reading = [
             (format_reference(self.catalog.get("reference", r.reference, Reference)), r.why)
             for r in self.catalog.course.reading_list
@@ -326,5 +324,5 @@ class Session:
 
 
 def start(challenge: str, **parameters: Any) -> Session:
-    """Begin a notebook: ``wb = start("resistance-avoidance", trainee=trainee, mode=mode, ...)``."""
+    """Begin a notebook: ``wb = start(page_id, trainee=trainee, mode=mode, ...)``."""
     return Session(challenge, **parameters)

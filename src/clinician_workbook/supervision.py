@@ -16,11 +16,12 @@ from IPython.display import HTML
 from IPython.display import display as _untyped_display
 from markupsafe import Markup
 
-from .content import Catalog, load_bundled
-from .curriculum import EXERCISES
+from .content import Catalog
+from .courses import load_course
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
+from .pages import triage_page_id
 from .render import render
 from .render.review import STAGES, UNREADABLE
 from .responses import Attempt, ResponseStore, in_order, store_owner
@@ -75,10 +76,11 @@ class Supervision:
         supervisor: str,
         copies: str | Path | None = None,
         catalog: Catalog | None = None,
+        content: str | Path | None = None,
     ) -> None:
         if not supervisor.strip():
             raise UsageError("supervisor: give your name; it is saved with your feedback")
-        self.catalog = catalog or load_bundled()
+        self.catalog = catalog or load_course(content)
         self.store = open_trainee_store(responses, copies)
         self.supervisor = supervisor
         self.trainee = self.store.trainee
@@ -135,7 +137,7 @@ class Supervision:
         """Triage answers against the key, with any safety-critical error marked."""
         cases = {c.id: c for c in self.catalog.triage_cases}
         for (challenge, exercise, item), attempt in sorted(self.latest.items()):
-            if exercise != "triage" or item not in cases or "triage" not in EXERCISES.get(challenge, ()):
+            if exercise != "triage" or item not in cases or challenge != triage_page_id(self.catalog):
                 continue
             case = cases[item]
             result = score_triage_answer(self.catalog, case, attempt.answer)

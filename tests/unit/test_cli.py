@@ -11,15 +11,18 @@ import pytest
 
 from clinician_workbook.lab import LAB_CONFIG, lab_command
 from clinician_workbook.responses import ResponseStore, store_path
-from clinician_workbook.workspace import TRAINEE_NOTEBOOKS, find_workspace
+from clinician_workbook.content import load_bundled
+from clinician_workbook.pages import pages
+from clinician_workbook.workspace import find_workspace
 
 
 def test_init_creates_a_private_workspace(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("init", str(tmp_path / "ws"), "--trainee", "Ada Test")
     assert result.code == 0 and "workspace ready" in result.out
     ws = tmp_path / "ws"
-    assert sorted(p.name for p in ws.glob("*.ipynb")) == TRAINEE_NOTEBOOKS
-    assert json.loads((ws / "workbook.json").read_text())["trainee"] == "Ada Test"
+    assert sorted(p.name for p in ws.glob("*.ipynb")) == [p.notebook for p in pages(load_bundled())]
+    config = json.loads((ws / "workbook.json").read_text())
+    assert config["trainee"] == "Ada Test" and "content" not in config  # the bundled course: no path
     assert stat.S_IMODE((ws / "responses").stat().st_mode) == 0o700
     found = find_workspace(ws / "responses")
     assert found is not None and found.trainee == "Ada Test"

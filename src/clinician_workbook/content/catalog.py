@@ -179,8 +179,10 @@ class Catalog:
         for label, items in labelled:
             for item in items:
                 table[item.challenge][label] += 1
+        # triage cases belong to the challenge without signs (the red-flag page)
+        holder = next((c.id for c in self.challenges if not c.signs), "triage")
         for case in self.triage_cases:
-            table.setdefault("when-concerning", Counter())[f"triage {case.variant}"] += 1
+            table.setdefault(holder, Counter())[f"triage {case.variant}"] += 1
         return table
 
 

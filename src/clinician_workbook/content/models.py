@@ -123,6 +123,12 @@ class ReadingItem(Model):
     why: Text
 
 
+class PageName(Model):
+    id: ItemId
+    title: Text
+    short_title: Text | None = None  # a column heading in the cohort report
+
+
 class CourseInfo(Reviewed):
     title: Text
     subtitle: Text
@@ -137,6 +143,8 @@ class CourseInfo(Reviewed):
     # that could identify a client.
     privacy_notice: Text
     reading_list: list[ReadingItem] = []
+    # The page of strategies and strategy matching, after the practice challenges.
+    strategies_page: PageName = PageName(id="strategies", title="Ways to navigate challenges")
 
 
 class Sign(Reviewed):
@@ -148,6 +156,7 @@ class Sign(Reviewed):
 class Challenge(Reviewed):
     order: int = Field(ge=1)
     title: Text
+    short_title: Text | None = None  # a column heading in the cohort report (default: the title)
     summary: Text
     why: Text
     learning_objectives: list[Text] = Field(min_length=1)

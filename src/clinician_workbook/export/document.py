@@ -17,13 +17,13 @@ from typing import Any
 
 import nbformat
 
-from ..content import load_bundled
-from ..curriculum import page_title
+from ..content import Catalog, load_bundled
 from ..errors import UsageError
 from ..files import PRIVATE, write_atomic
 from ..outputs import check_folder
+from ..pages import find_page, page_title, work_pages
 from ..responses import read_store, safe_filename, store_path
-from ..runner import NOTEBOOKS, InProcessRunner, notebook_for
+from ..runner import InProcessRunner, notebook_for
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
 
@@ -44,19 +44,17 @@ class ExportRequest:
     out: Path
     paper: Paper = "A4"
     include_private: bool = False
+    content: Path | None = None  # the course folder; None: the bundled course
 
 
-def parse_challenges(value: str) -> tuple[str, ...]:
+def parse_challenges(value: str, catalog: Catalog, option: str = "--challenge") -> tuple[str, ...]:
+    """Page ids from ``all`` or ``id,id``; every id a page a trainee works on in this course."""
     if value == "all":
-        return tuple(NOTEBOOKS)
+        return tuple(p.id for p in work_pages(catalog))
     chosen = tuple(part.strip() for part in value.split(",") if part.strip())
-    for challenge in chosen:
-        if challenge not in NOTEBOOKS:
-            from ..content.loader import suggest
-
-            hint = suggest(challenge, list(NOTEBOOKS)) or f" (choose from all, {', '.join(NOTEBOOKS)})"
-            raise UsageError(f"--challenge: unknown {challenge!r}{hint}")
-    return chosen
+    if not chosen:
+        raise UsageError(f"{option}: give one or more page ids, or all")
+    return tuple(find_page(catalog, page, option, work=True).id for page in chosen)
 
 
 def parse_formats(value: str) -> tuple[str, ...]:
@@ -94,30 +92,31 @@ def export_workbook(request: ExportRequest) -> list[Path]:
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
     read_store(store, request.trainee)  # checks the store (schema, owner) before any work starts, writing nothing
     folder = request.out / safe_filename(request.trainee)
+    catalog = load_bundled(request.content)
     exporter = WorkbookHTMLExporter()
     runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook
     written: list[Path] = []
     executed = []
     for challenge in request.challenges:
+        page = find_page(catalog, challenge, "--challenge", work=True)
         nb = runner.run(
-            notebook_for(challenge),
+            notebook_for(catalog, page.id),
             {
                 "trainee": request.trainee,
                 "mode": "review",
                 "responses": str(request.responses),
                 "show_private": request.include_private,
+                "content": str(request.content) if request.content else None,
             },
+            page.notebook,
         )
         executed.append(nb)
-        written += _write(exporter, nb, folder / NOTEBOOKS[challenge], request, _title(challenge, request.trainee))
+        title = f"{request.trainee}: {page_title(catalog, page.id)} (review)"
+        written += _write(exporter, nb, folder / page.stem, request, title)
     if len(executed) > 1:
         title = f"Workbook of {request.trainee}"
         written += _write(exporter, combine(executed, title), folder / "workbook", request, title)
     return written
-
-
-def _title(challenge: str, trainee: str) -> str:
-    return f"{trainee}: {page_title(load_bundled(), challenge)} (review)"
 
 
 def write_documents(

@@ -1,0 +1,30 @@
+"""Which course is in use: ``--content DIR``, else ``WORKBOOK_CONTENT``, else the workspace's
+``content`` (written by ``workbook init --content``), else the course bundled with the package.
+
+``None`` stands for the bundled course everywhere, so a document made from it records no path.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .content import Catalog, load_bundled
+from .workspace import find_workspace
+
+ENV = "WORKBOOK_CONTENT"
+
+
+def content_dir(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
+    """The content folder to use (absolute), or None for the bundled course."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if os.environ.get(ENV):
+        return Path(os.environ[ENV]).expanduser().resolve()
+    workspace = find_workspace(start)
+    return workspace.content if workspace is not None else None
+
+
+def load_course(explicit: str | Path | None = None, start: Path | None = None) -> Catalog:
+    """The validated catalog of the course in use (loaded once per process and folder)."""
+    return load_bundled(content_dir(explicit, start))

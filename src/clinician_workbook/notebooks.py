@@ -1,0 +1,141 @@
+"""The notebooks, built from the course's pages: thin, alike, and the same for any course.
+
+Every page notebook is a how-to line, a parameters cell, a start cell, and one call per section
+of the page. The bundled notebooks in ``notebooks/`` are written by this module
+(``scripts/make_notebooks.py``; a test checks they match), and every other course gets its
+notebooks from it too: ``workbook init`` writes them, the runner builds them in memory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from .content.catalog import Catalog
+from .files import SHARED, write_atomic
+from .pages import Page, pages
+
+HIDDEN = {"jupyter": {"source_hidden": True}}
+HOW = (
+    "**How to use this notebook:** open the **Run** menu and choose **Run All Cells**. "
+    "Then work through the exercises below; every answer is saved the moment you give it, "
+    "and is still here when you come back."
+)
+START = (
+    "from clinician_workbook.session import start\n\n"
+    "wb = start(\n"
+    "    challenge, trainee=trainee, mode=mode, responses=responses, difficulty=difficulty, seed=seed,\n"
+    "    cohort=cohort, date=date, show_private=show_private, content=content,\n"
+    ")\n"
+    "wb.header()"
+)
+CLOSING = "wb.safety()\nwb.references()"
+# exercise -> the Session call that shows it (spot-signs and classify share one call)
+CALLS = {
+    "spot-signs": "wb.spot_signs()",
+    "classify": "wb.spot_signs()",
+    "respond": "wb.respond()",
+    "knowledge-check": "wb.knowledge_checks()",
+    "reflect": "wb.reflections()",
+    "strategy-match": "wb.strategy_matches()",
+    "triage": "wb.triage()",
+}
+OPENING = {"welcome": ["wb.welcome()"], "practice": ["wb.signs()"], "strategies": ["wb.strategies()"]}
+OPENING["concerns"] = ["wb.safety()", "wb.red_flags()"]
+SUPERVISOR = "supervisor-review"
+SUPERVISOR_HOW = (
+    "**Supervisor review.** Set `responses` to the trainee's store (`.sqlite`) or hand-in file (`.json`) and "
+    "`supervisor` to your name, then **Run → Run All Cells**. For each answer: rate it against the criteria, "
+    "comment, and give one concrete next step. Each *Save feedback* is stored with your name and shows in the "
+    "trainee's review export; the trainee's own answers are never changed."
+)
+
+
+def _metadata() -> dict[str, Any]:
+    return {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+
+
+def calls(page: Page) -> list[str]:
+    """The section calls of ``page``, in order."""
+    shown = list(dict.fromkeys(CALLS[e] for e in page.exercises))  # one call per section
+    return [*OPENING[page.kind], *shown, *(["wb.progress()"] if page.exercises else []), CLOSING]
+
+
+def parameters(page: Page) -> Any:
+    return new_code_cell(
+        "# Parameters (papermill can set these)\n"
+        "trainee = None  # the trainee's name or id; None: this workspace's trainee\n"
+        f"challenge = {page.id!r}\n"
+        'mode = "interactive"  # interactive | handout | review\n'
+        "responses = None  # store folder or .sqlite file; None: this workspace's\n"
+        'difficulty = "beginner"  # where deliberate practice starts\n'
+        "seed = 0  # fixes the order of answer options\n"
+        'cohort = ""  # printed on a handout\'s cover\n'
+        "date = None  # the document's date; None: today\n"
+        "show_private = False  # review: include reflections the trainee did not share\n"
+        "content = None  # the course folder; None: this workspace's course, or the bundled one",
+        metadata={**HIDDEN, "tags": ["parameters"]},
+    )
+
+
+def build(page: Page) -> Any:
+    """The notebook of ``page``."""
+    nb = new_notebook()
+    nb.metadata = _metadata()
+    # the how-to line is for JupyterLab only: exports drop cells tagged interactive-only
+    how = new_markdown_cell(f"# {page.title}\n\n{HOW}", metadata={"tags": ["interactive-only"]})
+    nb.cells = [how, parameters(page), new_code_cell(START, metadata=HIDDEN)]
+    nb.cells += [new_code_cell(call, metadata=dict(HIDDEN)) for call in calls(page)]
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"{page.number:02d}-{index:02d}"
+    return nb
+
+
+def build_supervisor() -> Any:
+    nb = new_notebook()
+    nb.metadata = _metadata()
+    params = new_code_cell(
+        "# Parameters (papermill can set these)\n"
+        'responses = "hand-in.json"  # the trainee\'s store (.sqlite) or hand-in file (.json)\n'
+        'supervisor = "Supervisor"  # your name, saved with your feedback\n'
+        "copies = None  # where a hand-in is imported to; None: supervisor-copies/ beside it",
+        metadata={**HIDDEN, "tags": ["parameters"]},
+    )
+    steps = [
+        "from clinician_workbook.supervision import supervise\n\n"
+        "sv = supervise(responses, supervisor, copies=copies)\nsv.header()",
+        "sv.responses()",
+        "sv.triage()",
+        "sv.reflections()",
+    ]
+    how = new_markdown_cell(f"# Supervisor review\n\n{SUPERVISOR_HOW}", metadata={"tags": ["interactive-only"]})
+    nb.cells = [how, params, *[new_code_cell(step, metadata=dict(HIDDEN)) for step in steps]]
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"sv-{index:02d}"
+    return nb
+
+
+def notebook_text(nb: Any) -> str:
+    """The file text of ``nb``, exactly as ``nbformat.write`` would save it."""
+    text = str(nbformat.writes(nb))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_notebooks(catalog: Catalog, folder: Path, *, supervisor: bool = True, keep: bool = False) -> list[Path]:
+    """Write every page's notebook (and the supervisor's) into ``folder``; ``keep``: never overwrite."""
+    built = [(folder / p.notebook, build(p)) for p in pages(catalog)]
+    if supervisor:
+        built.append((folder / f"{SUPERVISOR}.ipynb", build_supervisor()))
+    written = []
+    for path, nb in built:
+        if keep and path.exists():
+            continue  # a trainee's copy is theirs
+        write_atomic(path, notebook_text(nb), mode=SHARED)  # never half a notebook
+        written.append(path)
+    return written

@@ -117,6 +117,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preview(args: argparse.Namespace) -> int:
+    from .export.preview import preview_page
+
+    trainee = check_trainee(args.trainee, "--trainee") if args.trainee is not None else None
+    path = preview_page(
+        args.page,
+        args.mode,
+        Path(args.out) if args.out else None,
+        content=_course(args),
+        trainee=trainee,
+        responses=Path(args.responses) if args.responses else None,
+    )
+    print(path)
+    return 0
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     jobs, when = parse_jobs(args.jobs), parse_date(args.date)
     check_folder(Path(args.out))
@@ -244,13 +260,21 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", default="build/batch", metavar="DIR")
     batch.set_defaults(func=cmd_batch)
 
+    preview = commands.add_parser("preview", help="one page as HTML without Jupyter, for course authors")
+    preview.add_argument("page", metavar="PAGE", help="a page id, e.g. welcome or a challenge id")
+    preview.add_argument("--mode", default="handout", choices=["handout", "review"])
+    preview.add_argument("--trainee", metavar="ID", help="review: whose answers (default: none answered)")
+    preview.add_argument("--responses", metavar="PATH", help="review: store folder or .sqlite file")
+    preview.add_argument("--out", metavar="FILE.html", help="default: build/preview/NN-PAGE.MODE.html")
+    preview.set_defaults(func=cmd_preview)
+
     report = commands.add_parser("report", help="cohort report: safety-critical misses first, then an overview")
     report.add_argument("responses_dir", metavar="RESPONSES_DIR", help="folder of trainee stores and hand-in files")
     report.add_argument("--out", default="build/report", metavar="FILE", help="output path (suffix per format)")
     report.add_argument("--format", default="html,pdf,csv", metavar="html,pdf,csv")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     report.set_defaults(func=cmd_report)
-    for command in (validate, stats, init, lab, export, batch, report):  # every command that reads the course
+    for command in (validate, stats, init, lab, export, batch, preview, report):  # every command that reads the course
         command.add_argument("--content", metavar="DIR", help=CONTENT_HELP)
     return parser
 

@@ -12,13 +12,14 @@ import pytest
 
 from clinician_workbook.batch import plan, render_item, run_batch
 from clinician_workbook.content import load_bundled
+from clinician_workbook.pages import work_pages
 from clinician_workbook.progress import Progress
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.roster import Trainee, read_roster
-from clinician_workbook.runner import NOTEBOOKS, InProcessRunner, notebook_for, run_papermill
+from clinician_workbook.runner import InProcessRunner, notebook_for, run_papermill
 from tests.factories import Plan, fill_store
 
-CHALLENGES = tuple(NOTEBOOKS)
+CHALLENGES = tuple(p.id for p in work_pages(load_bundled()))
 
 
 def roster(path: Path, n: int) -> Path:
@@ -51,9 +52,11 @@ def test_fast_path_gives_the_same_documents_as_papermill(challenge: str, mode: s
         "responses": str(answered_store),
     }
     runner = InProcessRunner()
-    fast = runner.run(notebook_for(challenge), parameters)
-    again = runner.run(notebook_for(challenge), parameters)  # a reused shell leaks nothing into the next run
-    slow = run_papermill(notebook_for(challenge), parameters)
+    fast = runner.run(notebook_for(load_bundled(), challenge), parameters)
+    again = runner.run(
+        notebook_for(load_bundled(), challenge), parameters
+    )  # a reused shell leaks nothing into the next run
+    slow = run_papermill(notebook_for(load_bundled(), challenge), parameters)
     assert _outputs(fast) == _outputs(slow) == _outputs(again)
     assert sum(len(cell) for cell in _outputs(fast)) >= 4
 

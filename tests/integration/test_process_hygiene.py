@@ -26,8 +26,9 @@ import psutil
 import pytest
 
 from clinician_workbook.batch import JOURNAL, Journal, plan, run_batch
+from clinician_workbook.content import load_bundled
+from clinician_workbook.pages import work_pages
 from clinician_workbook.roster import read_roster
-from clinician_workbook.runner import NOTEBOOKS
 
 pytestmark = [pytest.mark.slow]
 
@@ -156,7 +157,14 @@ def test_sigterm_stops_a_batch_says_so_and_a_rerun_skips_what_it_finished(batch:
     time.sleep(1)
     assert batch.documents() == documents  # nobody is still writing
 
-    items = plan(read_roster(batch.roster), tuple(NOTEBOOKS), "handout", ("pdf",), batch.out, date=DATE)
+    items = plan(
+        read_roster(batch.roster),
+        tuple(p.id for p in work_pages(load_bundled())),
+        "handout",
+        ("pdf",),
+        batch.out,
+        date=DATE,
+    )
     finished = [item for item in items if item.outputs[0] in journaled]
     assert len(finished) == len(journaled) < len(items)
     assert all(Journal(batch.out).up_to_date(item) for item in finished)

@@ -11,13 +11,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from clinician_workbook.content import load_bundled
 from clinician_workbook.exercises.supervise import FeedbackForm
 from clinician_workbook.export.document import ExportRequest, export_workbook
+from clinician_workbook.pages import find_page
 from clinician_workbook.paths import bundled_notebooks_dir
 from clinician_workbook.render.review import Review
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.responses.handin import write_export
-from clinician_workbook.runner import NOTEBOOKS
 from clinician_workbook.supervision import Supervision
 
 NOTEBOOK = bundled_notebooks_dir() / "supervisor-review.ipynb"
@@ -69,7 +70,7 @@ def test_feedback_is_saved_as_supervisor_and_shown_in_review(
         "Ada Test", trainee_store.parent, (challenge, "when-concerning"), ("html",), trainee_store.parent.parent / "out"
     )
     documents = {p.name: p.read_text(encoding="utf-8") for p in export_workbook(request)}
-    page = next(text for name, text in documents.items() if name.startswith(NOTEBOOKS[challenge]))
+    page = next(text for name, text in documents.items() if name.startswith(find_page(load_bundled(), challenge).stem))
     assert "Dr Ngozi Okafor" in page and "Name the shift earlier, in the first minute." in page
     assert "go through the confidentiality limits together" in documents["05-when-concerning.html"]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from clinician_workbook.lab import LAB_CONFIG, lab_command
-from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.content import load_bundled
+from clinician_workbook.lab import LAB_CONFIG, lab_command
 from clinician_workbook.pages import pages
+from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.workspace import find_workspace
 
 

@@ -37,6 +37,9 @@ GONE_WITHIN = 10.0
 DATE = "2026-02-03"
 
 
+PAGES = tuple(p.id for p in work_pages(load_bundled()))
+
+
 def marked(mark: str) -> list[psutil.Process]:
     """Live (not zombie) processes carrying ``mark`` in their environment."""
     found = []
@@ -159,7 +162,7 @@ def test_sigterm_stops_a_batch_says_so_and_a_rerun_skips_what_it_finished(batch:
 
     items = plan(
         read_roster(batch.roster),
-        tuple(p.id for p in work_pages(load_bundled())),
+        PAGES,
         "handout",
         ("pdf",),
         batch.out,

@@ -39,7 +39,11 @@ CASES: dict[str, tuple[str, str]] = {
     "missing-required-field.yaml": ("text", "required field is missing"),
     "wrong-type.yaml": ("order", "valid integer"),
     "unknown-id.md": ("signs_present[0].sign", "did you mean 'ra-changing-subject'"),
-    "duplicate-id.yaml": ("id", "duplicate id 'cope-grounding'"),
+    # reported in the file read second (content/ is read in sorted path order), naming the first
+    "duplicate-id.yaml": (
+        ":2: id",
+        "duplicate id 'feeling-stuck' (first defined at content/challenges/feeling-stuck.yaml:2)",
+    ),
     "bad-difficulty.md": ("difficulty", "'expert'"),
     "empty.yaml": ("", "file is empty"),
     "not-utf8.yaml": (":2:", "not UTF-8"),
@@ -58,6 +62,22 @@ CASES: dict[str, tuple[str, str]] = {
     "top-level-list.yaml": ("", "top level must be a mapping"),
     "bad-doi.yaml": ("doi", "https://doi.org"),
     "item-not-a-mapping.yaml": ("triage_actions[0]", "must be a mapping"),
+    # issue 15: every rule of docs/content-format.md, enforced by validate
+    "two-options.yaml": (":5: options", "a knowledge check offers 3-5 options; this one has 2"),
+    "vignette-too-short.md": (":17: body", "a vignette body has 150-400 words; this one has 53"),
+    "triage-too-long.md": (":16: body", "a triage case body has 80-200 words; this one has 234"),
+    "unsafe-wording.yaml": (
+        ":5: text",
+        "safe messaging: 'at high risk' is not used in course text (nothing here rates or predicts a risk level)",
+    ),
+    "duplicate-order.yaml": (
+        ":3: order",
+        "order 2 is taken by challenge 'resistance-avoidance' (content/challenges/resistance-avoidance.yaml:2)",
+    ),
+    "unknown-kind.md": (
+        ":2: kind",
+        "unknown kind 'triage' (known: vignette, triage_case; did you mean 'triage_case'?)",
+    ),
 }
 
 
@@ -76,10 +96,11 @@ def test_malformed_file_is_reported(name: str, content_copy: Path, run_cli) -> N
     lines = result.err.splitlines()
     assert len(lines) == 1, result.err
     line = lines[0]
-    # a duplicate is reported where it is met second, naming the first: both files appear
-    assert f"content/{name}" in line and line.startswith("content/"), line
+    # every problem is reported in the file that has it (a duplicate: in the one read second)
+    assert line.startswith(f"content/{name}"), line
     if field.startswith(":"):
-        assert f"content/{name}{field}" in line
+        # ":4:" is followed by the message, ":4: field" by ": " and the message
+        assert line.startswith(f"content/{name}{field}" + (" " if field.endswith(":") else ": ")), line
     elif field:
         assert f": {field}: " in line, line
     assert words in line, line

@@ -27,6 +27,9 @@ CASES: dict[str, tuple[str, str]] = {
     "bad-yaml-syntax.yaml": (":4:", "a '[' list opened here is not closed"),  # where it opens, not line 5
     "unclosed-quote.yaml": (":4:", "a quoted value opened here is not closed"),  # not line 36 (end of file)
     "runaway-quote.yaml": (":4:", "runs on to line 68; is its closing quote missing?"),  # not line 68
+    # the line that broke the block, not the next line the parser could not place (line 37)
+    "bad-indentation.yaml": (":6:", "this line is indented less than line 37 after it, which then belongs to nothing"),
+    "missing-colon.yaml": (":4:", "this line is neither 'key: value' nor '- item' (could not find expected ':'"),
     "billion-laughs.yaml": (":2:", "anchors and aliases (&name, *name) are not allowed"),
     "anchor-in-content.yaml": (":8:", "anchors and aliases (&name, *name) are not allowed"),
     "duplicate-key-top.yaml": (":11: strategies", "duplicate key (first at line 1)"),

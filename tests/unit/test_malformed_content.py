@@ -27,6 +27,9 @@ CASES: dict[str, tuple[str, str]] = {
     "bad-yaml-syntax.yaml": (":4:", "a '[' list opened here is not closed"),  # where it opens, not line 5
     "unclosed-quote.yaml": (":4:", "a quoted value opened here is not closed"),  # not line 36 (end of file)
     "runaway-quote.yaml": (":4:", "runs on to line 68; is its closing quote missing?"),  # not line 68
+    # the line that broke the block, not the next line the parser could not place (line 37)
+    "bad-indentation.yaml": (":6:", "this line is indented less than line 37 after it, which then belongs to nothing"),
+    "missing-colon.yaml": (":4:", "this line is neither 'key: value' nor '- item' (could not find expected ':'"),
     "billion-laughs.yaml": (":2:", "anchors and aliases (&name, *name) are not allowed"),
     "anchor-in-content.yaml": (":8:", "anchors and aliases (&name, *name) are not allowed"),
     "duplicate-key-top.yaml": (":11: strategies", "duplicate key (first at line 1)"),
@@ -39,7 +42,11 @@ CASES: dict[str, tuple[str, str]] = {
     "missing-required-field.yaml": ("text", "required field is missing"),
     "wrong-type.yaml": ("order", "valid integer"),
     "unknown-id.md": ("signs_present[0].sign", "did you mean 'ra-changing-subject'"),
-    "duplicate-id.yaml": ("id", "duplicate id 'cope-grounding'"),
+    # reported in the file read second (content/ is read in sorted path order), naming the first
+    "duplicate-id.yaml": (
+        ":2: id",
+        "duplicate id 'feeling-stuck' (first defined at content/challenges/feeling-stuck.yaml:2)",
+    ),
     "bad-difficulty.md": ("difficulty", "'expert'"),
     "empty.yaml": ("", "file is empty"),
     "not-utf8.yaml": (":2:", "not UTF-8"),
@@ -58,6 +65,22 @@ CASES: dict[str, tuple[str, str]] = {
     "top-level-list.yaml": ("", "top level must be a mapping"),
     "bad-doi.yaml": ("doi", "https://doi.org"),
     "item-not-a-mapping.yaml": ("triage_actions[0]", "must be a mapping"),
+    # issue 15: every rule of docs/content-format.md, enforced by validate
+    "two-options.yaml": (":5: options", "a knowledge check offers 3-5 options; this one has 2"),
+    "vignette-too-short.md": (":17: body", "a vignette body has 150-400 words; this one has 53"),
+    "triage-too-long.md": (":16: body", "a triage case body has 80-200 words; this one has 234"),
+    "unsafe-wording.yaml": (
+        ":5: text",
+        "safe messaging: 'at high risk' is not used in course text (nothing here rates or predicts a risk level)",
+    ),
+    "duplicate-order.yaml": (
+        ":3: order",
+        "order 2 is taken by challenge 'resistance-avoidance' (content/challenges/resistance-avoidance.yaml:2)",
+    ),
+    "unknown-kind.md": (
+        ":2: kind",
+        "unknown kind 'triage' (known: vignette, triage_case; did you mean 'triage_case'?)",
+    ),
 }
 
 
@@ -76,10 +99,11 @@ def test_malformed_file_is_reported(name: str, content_copy: Path, run_cli) -> N
     lines = result.err.splitlines()
     assert len(lines) == 1, result.err
     line = lines[0]
-    # a duplicate is reported where it is met second, naming the first: both files appear
-    assert f"content/{name}" in line and line.startswith("content/"), line
+    # every problem is reported in the file that has it (a duplicate: in the one read second)
+    assert line.startswith(f"content/{name}"), line
     if field.startswith(":"):
-        assert f"content/{name}{field}" in line
+        # ":4:" is followed by the message, ":4: field" by ": " and the message
+        assert line.startswith(f"content/{name}{field}" + (" " if field.endswith(":") else ": ")), line
     elif field:
         assert f": {field}: " in line, line
     assert words in line, line

@@ -227,15 +227,14 @@ def _add_markdown(catalog: Catalog, source: Source, problems: list[Problem]) -> 
         )
         return
     kind_name = source.data.pop("kind")
-    if kind_name not in MARKDOWN_KINDS:
-        problems.append(
-            Problem(
-                source.path,
-                source.line_of(("kind",)),
-                "kind",
-                f"unknown kind {kind_name!r}" + suggest(str(kind_name), list(MARKDOWN_KINDS)),
-            )
-        )
+    if not isinstance(kind_name, str) or kind_name not in MARKDOWN_KINDS:
+        # every known kind, typo or not: an author may not know there are only these
+        known = f"known: {', '.join(MARKDOWN_KINDS)}"
+        hint = suggest(kind_name, list(MARKDOWN_KINDS)) if isinstance(kind_name, str) else ""
+        if hint:
+            known += "; did you mean " + hint[len(" (did you mean ") : -1]
+        shown = repr(kind_name) if not isinstance(kind_name, (dict, list)) else type(kind_name).__name__
+        problems.append(Problem(source.path, source.line_of(("kind",)), "kind", f"unknown kind {shown} ({known})"))
         return
     kind, model = COLLECTIONS[MARKDOWN_KINDS[kind_name]]
     _add_item(catalog, kind, model, source.data, source, (), problems)

@@ -301,13 +301,17 @@ class Option(Model):
 class KnowledgeCheck(Reviewed):
     challenge: ChallengeId
     question: Text
-    options: list[Option] = Field(min_length=2, max_length=6)
+    options: list[Option]
 
     @field_validator("options")
     @classmethod
     def _one_correct(cls, options: list[Option]) -> list[Option]:
+        # one message at a time, the answer key first: a check with no right answer is the
+        # bigger mistake whatever its length
         if sum(option.correct for option in options) != 1:
             raise ValueError("exactly one option must be correct")
+        if not 3 <= len(options) <= 5:
+            raise ValueError(f"a knowledge check offers 3-5 options; this one has {len(options)}")
         return options
 
 
@@ -385,5 +389,5 @@ class TriageCase(Reviewed, SafetyFields):
 class StrategyMatch(Reviewed):
     situation: Text
     answer: StrategyId
-    options: list[StrategyId] = Field(min_length=1)
+    options: list[StrategyId] = Field(min_length=2, max_length=4)  # the other strategies offered
     why: Text

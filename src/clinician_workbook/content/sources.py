@@ -226,6 +226,22 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str, path: str, offset: int
         return Problem(
             path, line, "", f"YAML syntax error: {_UNCLOSED[context]} opened here is not closed ({problem}{noticed})"
         )
+    if context == "while scanning a simple key" and err.context_mark is not None:
+        # a key without its ':' is noticed on the next line that is not a comment
+        line = err.context_mark.line + 1 + offset
+        noticed = f" at line {problem_line}" if problem_line and problem_line != line else ""
+        return Problem(
+            path, line, "", f"YAML syntax error: this line is neither 'key: value' nor '- item' ({problem}{noticed})"
+        )
+    cause = _dedent_before(text, err.problem_mark) if problem in _LOST_PLACE else None
+    if cause is not None and problem_line is not None:
+        return Problem(
+            path,
+            cause + 1 + offset,
+            "",
+            f"YAML syntax error: this line is indented less than line {problem_line} after it, which then "
+            f"belongs to nothing; check the indentation of both ({problem})",
+        )
     opened = _runaway_quote(text, err.problem_mark)
     if opened is not None and problem_line is not None:
         return Problem(
@@ -238,6 +254,46 @@ def _syntax_problem(err: yaml.MarkedYAMLError, text: str, path: str, offset: int
     mark = err.problem_mark or err.context_mark
     where = mark.line + 1 + offset if mark else None
     return Problem(path, where, "", f"YAML syntax error: {problem or context or 'invalid YAML'}")
+
+
+# the parser met a line it cannot place in the block it is in
+_LOST_PLACE = {"did not find expected '-' indicator", "did not find expected key"}
+
+
+def _dedent_before(text: str, at: yaml.Mark | None) -> int | None:
+    """The (0-based) line that closed the block a deeper line at ``at`` was meant for, if any.
+
+    A line indented less than the one after it (``  - bad`` above ``    text: ...``) ends the
+    block; the parser only trips on the next line, which may be many comment lines further on.
+    Only when that next line's indent is one an earlier line opened is the earlier line blamed:
+    a line at an indent no block ever had is itself the mistake.
+    """
+    if at is None:
+        return None
+    lines = text.splitlines()
+    if at.line >= len(lines):
+        return None
+    content = [index for index in range(at.line) if lines[index].strip() and not lines[index].strip().startswith("#")]
+    if not content:
+        return None
+    *before, previous = content
+    wanted = _indent(lines[at.line])
+    if _indent(lines[previous]) >= wanted:
+        return None
+    opened: set[int] = set()
+    for index in before:
+        line = lines[index]
+        column = _indent(line)
+        opened.add(column)
+        while line[column:].startswith("- "):  # "  - id: x" opens a block at the column of "id"
+            column += 2
+            column += _indent(line[column:])
+            opened.add(column)
+    return previous if wanted in opened else None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _runaway_quote(text: str, at: yaml.Mark | None) -> int | None:

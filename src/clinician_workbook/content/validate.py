@@ -1,7 +1,8 @@
 """Cross-file rules: references resolve, answer keys are consistent, the library is complete.
 
 Single-item rules (required fields, value sets, types) are the models' job; this module
-checks what needs more than one item at a time.
+checks what needs more than one item at a time, and then the prose rules of
+:mod:`.wording` (safe messaging, body lengths) on every item.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .models import (
     Vignette,
 )
 from .sources import DEFAULT_LIMITS, ReadLimits, format_field
+from .wording import check_length, find_unsafe
 
 Loc = tuple[str | int, ...]
 
@@ -79,6 +81,7 @@ class _Checker:
             for item in kind_items.values():
                 self.check_references(item)
         self.check_singletons()
+        self.check_orders()
         for vignette in self.catalog.vignettes:
             self.check_vignette(vignette)
         for statement in self.catalog.client_statements:
@@ -114,6 +117,19 @@ class _Checker:
                 self.problems.append(Problem("content", None, kind, f"no {kind.replace('_', ' ')} defined"))
             for extra in list(found.values())[1:]:
                 self.report(extra, ("id",), f"only one {kind.replace('_', ' ')} is allowed")
+
+    def check_orders(self) -> None:
+        """Challenges are pages in ``order``: two with one number would have no fixed order."""
+        first: dict[int, Item] = {}
+        for challenge in self.catalog.challenges:
+            taken = first.setdefault(challenge.order, challenge)
+            if taken is not challenge:
+                self.report(
+                    challenge,
+                    ("order",),
+                    f"order {challenge.order} is taken by challenge {taken.id!r} "
+                    f"({self.catalog.locations[taken.id]}); give each challenge its own",
+                )
 
     def check_vignette(self, vignette: Vignette) -> None:
         body = _squash(vignette.body)
@@ -323,6 +339,45 @@ class _Checker:
                         )
 
 
+class _ProseChecker(_Checker):
+    """The rules of :mod:`.wording`: safe messaging in every text field, body lengths."""
+
+    def run(self) -> list[Problem]:
+        for kind_items in list(self.catalog.items.values()):
+            for item in kind_items.values():
+                for loc, text in _texts(item, ()):
+                    found = find_unsafe(text)
+                    if found:
+                        phrase, why = found
+                        self.report(item, loc, f"safe messaging: {phrase!r} is not used in course text ({why})")
+        bodies: list[tuple[Vignette | TriageCase, str]] = [
+            *((vignette, "vignette") for vignette in self.catalog.vignettes),
+            *((case, "triage case") for case in self.catalog.triage_cases),
+        ]
+        for item, kind in bodies:
+            problem = check_length(kind, item.body)
+            if problem:
+                self.report(item, ("body",), problem)
+        return self.problems
+
+
+def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every string inside an item, with its field path; nested items (signs) are items of their own."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        if loc and isinstance(value, Item):
+            return
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, dict):
+        for key, element in value.items():
+            yield from _texts(element, (*loc, str(key)))
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _texts(element, (*loc, index))
+
+
 def _covers(item: Vignette | ClientStatement, challenge_id: str, difficulty: str) -> bool:
     challenges = item.challenges if isinstance(item, Vignette) else [item.challenge]
     return item.difficulty == difficulty and challenge_id in challenges
@@ -335,8 +390,17 @@ def _squash(text: str) -> str:
 
 
 def check_catalog(catalog: Catalog) -> list[Problem]:
-    """The cross-file problems of an already loaded catalog."""
-    return _Checker(catalog).run()
+    """The cross-file problems of an already loaded catalog, then (if none) its prose problems.
+
+    Prose rules come last, as cross-file rules come after loading: a body a few words short
+    is worth a line once the case it tells is sound, not before.
+    """
+    return _Checker(catalog).run() or check_prose(catalog)
+
+
+def check_prose(catalog: Catalog) -> list[Problem]:
+    """Safe messaging in every text field of every item, and the body lengths of cases."""
+    return _ProseChecker(catalog).run()
 
 
 def validate_content(root: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Catalog:

@@ -100,6 +100,6 @@ def test_a_new_challenge_needs_no_code(course: Path, tmp_path: Path, run_cli) ->
     # report: its row and its heatmap column
     report = tmp_path / "report"
     run_cli("report", str(ws / "responses"), "--content", str(course), "--format", "html,csv", "--out", str(report))
-    rows = list(csv.DictReader((tmp_path / "report.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader((tmp_path / "report.csv").read_text(encoding="utf-8").splitlines()))
     assert any(NEW in row.values() for row in rows)
     assert TITLE in (tmp_path / "report.html").read_text(encoding="utf-8")

@@ -31,6 +31,7 @@ CASES: dict[str, tuple[int, str, str]] = {
     "missing-not-in-key.md": (10, "important[0].missing[0]", "is not in the key"),
     "offered-twice.md": (11, "distractor_actions[1]", "offered twice"),
     "choice-and-missing.md": (11, "important[0]", "not both or neither"),
+    "self-harm-supervisor-not-before-leaving.md": (8, "actions", "brought in before the client leaves"),
     "acceptable-in-key.md": (10, "acceptable_actions[0]", "is also a correct action"),
     "acceptable-also-distractor.md": (11, "acceptable_actions[0]", "is also in distractor_actions"),
     "acceptable-and-flagged.md": (10, "acceptable_actions[0]", "listed under important; it cannot also be acceptable"),

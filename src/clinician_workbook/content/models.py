@@ -161,7 +161,7 @@ class Challenge(Reviewed):
     why: Text
     learning_objectives: list[Text] = Field(min_length=1)
     references: list[ReferenceId] = Field(min_length=1)
-    signs: list[Sign]
+    signs: list[Sign] = []  # none: the page of red flags and triage cases
     # For supervisors only (supervisor notebook, review exports); never shown in a trainee's page.
     supervisor_notes: Text | None = None
 

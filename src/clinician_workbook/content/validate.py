@@ -93,6 +93,8 @@ class _Checker:
         for match in self.catalog.strategy_matches:
             self.check_strategy_match(match)
         self.check_coverage()
+        if not self.problems:  # which page shows what: worth saying once each item is sound
+            self.check_pages()
         return self.problems
 
     def check_references(self, item: Item) -> None:
@@ -181,10 +183,18 @@ class _Checker:
                 seen.add(action)
 
     def check_supervisor_in_key(self, item: RedFlag | TriageCase, urgency: str, steps: list[list[str]]) -> None:
-        """A tier that needs the supervisor has a key step that brings the supervisor in that soon."""
+        """A tier that needs the supervisor has a key step that brings the supervisor in that soon;
+        after talk of self-harm, before the client leaves (``tells_supervisor: immediate``)."""
         tier = URGENCIES.index(urgency)
         soonest = max((self.catalog.supervisor_tier(a) for step in steps for a in step), default=-1)
-        if tier > 0 and soonest < tier:
+        if item.self_harm and soonest < URGENCIES.index("immediate"):
+            self.report(
+                item,
+                ("actions",),
+                "after talk of self-harm the supervisor (or duty clinician) is brought in before the client "
+                "leaves: the key needs an action whose tells_supervisor is 'immediate'",
+            )
+        elif tier > 0 and soonest < tier:
             self.report(
                 item,
                 ("actions",),
@@ -320,6 +330,26 @@ class _Checker:
     def check_strategy_match(self, match: StrategyMatch) -> None:
         if match.answer in match.options:
             self.report(match, ("options",), f"{match.answer!r} is the answer; options are the others")
+
+    def check_pages(self) -> None:
+        """One challenge without signs at most: its page shows the red flags and every triage case."""
+        concerns = [c for c in self.catalog.challenges if not c.signs]
+        for extra in concerns[1:]:
+            self.report(
+                extra,
+                ("signs",),
+                f"a second challenge without signs (the first is {concerns[0].id!r}); only one page "
+                "holds the red flags and triage cases: give this one signs",
+            )
+        if concerns:
+            return
+        for kind in ("triage_case", "red_flag"):
+            for item in list(self.catalog.items.get(kind, {}).values())[:1]:
+                self.report(
+                    item,
+                    ("id",),
+                    "no challenge without signs to show it on: add one (e.g. 'when challenges become concerning')",
+                )
 
     def check_coverage(self) -> None:
         """Every challenge that has signs has a vignette and statements at every difficulty."""

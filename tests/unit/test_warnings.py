@@ -64,7 +64,7 @@ def test_review_notes_and_help_follow_the_case(catalog: Catalog) -> None:
     ]
     page = Review(catalog, "when-concerning", attempts, include_private=False).triage()
     section = page[page.index(case.title.replace('"', "&quot;")[:20]) :]
-    assert "Content note:</b> suicide, bereavement" in section
+    assert "Content note:</b> suicide, self-harm, bereavement" in section
     assert "Where to get help" in section and "wb-critical" not in section
 
 
@@ -89,4 +89,4 @@ def test_red_flag_page_shows_labels_and_help(catalog: Catalog, monkeypatch: pyte
         if flag.help_seeking:
             assert first_words(flag.help_seeking) in " ".join(page.split()), flag.id
     assert page.count("Where to get help") == sum(1 for f in catalog.red_flags if f.help_seeking)
-    assert "Content note:</b> self-harm, suicide" in page
+    assert "Content note:</b> suicide, self-harm" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -46,3 +47,38 @@ def test_wheel_ships_content_and_notebooks(tmp_path: Path) -> None:
     entry_points = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "workbook_pdf = clinician_workbook.export.pdf:WorkbookPDFExporter" in entry_points
     assert "workbook = clinician_workbook.cli:main" in entry_points
+
+
+@pytest.mark.slow
+def test_a_wheel_install_runs_an_outside_course(tmp_path: Path) -> None:
+    """The wheel's files on their own (unpacked, first on the path), with a course folder of our own."""
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)]
+    subprocess.run([*build, str(ROOT)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("clinician_workbook-*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    course = ROOT / "tests" / "fixtures" / "course"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def workbook(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "clinician_workbook.cli", *args]
+        return subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False, timeout=300)
+
+    where = subprocess.run(
+        [sys.executable, "-c", "import clinician_workbook; print(clinician_workbook.__file__)"],
+        cwd=work, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.startswith(str(site))  # the wheel's copy, not the checkout
+    assert workbook("validate").returncode == 0  # the course inside the wheel
+    checked = workbook("validate", "--content", str(course))
+    assert checked.returncode == 0 and "2 challenges" in checked.stdout, checked.stderr
+    made = workbook("init", "ws", "--trainee", "Ada Test", "--content", str(course))
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in (work / "ws").glob("*.ipynb")) == [
+        "00-welcome.ipynb", "01-test-practice.ipynb", "02-strategies.ipynb", "03-test-concerns.ipynb",
+    ]  # fmt: skip
+    shown = workbook("preview", "test-practice", "--content", str(course), "--out", "page.html")
+    assert shown.returncode == 0, shown.stderr
+    assert "test-practice" not in (work / "page.html").read_text(encoding="utf-8")  # titles, not ids

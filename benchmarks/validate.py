@@ -46,6 +46,11 @@ STRATEGY = """\
     references: [ref-liu-facing-challenges]
     review: draft
 """
+# repeated to give a body the length of a real vignette, so the word count is checked as it would be
+FILLER = (
+    "      The generated text goes on in the same plain way, sentence after sentence, so that the\n"
+    "      body has the length a real vignette has and the word count is checked as it would be.\n"
+) * 7
 VIGNETTE = """\
   - id: bench-vignette-{n}
     title: Generated vignette number {n}
@@ -61,21 +66,7 @@ VIGNETTE = """\
     body: >-
       When the trainee asked about the family, she smiled and moved on. She talked about the
       weather each time her sister came up. Later she said the sessions were going fine.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-      The generated text goes on in the same plain way, sentence after sentence, so that the
-      body has the length a real vignette has and the word count is checked as it would be.
-"""
+{filler}"""
 
 
 def generated_yaml(size: int) -> str:
@@ -83,7 +74,7 @@ def generated_yaml(size: int) -> str:
     strategies, vignettes, total, n = ["strategies:\n"], ["vignettes:\n"], 24, 0
     while total < size:
         for template, target in ((STRATEGY, strategies), (VIGNETTE, vignettes)):
-            item = template.format(n=n)
+            item = template.format(n=n, filler=FILLER)
             target.append(item)
             total += len(item)
         n += 1

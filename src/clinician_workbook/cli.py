@@ -55,9 +55,12 @@ def cmd_lab(args: argparse.Namespace) -> int:
     args.trainee = check_trainee(args.trainee)
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
+    content = Path(args.content).expanduser().resolve() if args.content else None
     if workspace is None or workspace.root != root.resolve():
-        content = Path(args.content).expanduser().resolve() if args.content else None
         workspace = init_workspace(root, args.trainee, content)
+    elif content is not None and workspace.content != content:
+        made_for = workspace.content or "the bundled course"
+        raise UsageError(f"--content: {root / 'workbook.json'} was made for {made_for}")
     return run_lab(workspace, port=args.port, open_browser=not args.no_browser)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinician_workbook.content import Catalog, load_bundled
-from clinician_workbook.content.models import URGENCIES
+from clinician_workbook.content.models import URGENCIES, TriageCase
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import FELT, next_difficulty, sign_options
 
@@ -135,3 +135,15 @@ def make_cohort(folder: Path, size: int, seed: int = 2027) -> Planted:
                     author="Dr Sup",
                 )
     return planted
+
+
+def answer_with(catalog: Catalog, case: TriageCase, choice: str) -> tuple[str, list[list[str]]]:
+    """The key's answer with ``choice`` made instead: an urgency instead of the key's, an action as
+    a last step (a late supervisor action instead of the key's timely ones)."""
+    key = [list(step) for step in case.actions]
+    if choice in URGENCIES:
+        return choice, key
+    if catalog.supervisor_tier(choice) >= 0:
+        in_time = URGENCIES.index(case.urgency)
+        key = [kept for step in key if (kept := [a for a in step if catalog.supervisor_tier(a) < in_time])]
+    return case.urgency, [*key, [choice]]

@@ -17,8 +17,8 @@ from clinician_workbook.content.models import URGENCIES, TriageAction, TriageCas
 from clinician_workbook.feedback import urgency_label
 from clinician_workbook.report import write_report
 from clinician_workbook.responses import ResponseStore, store_path
-from tests.factories import Planted, make_cohort
-from tests.unit.test_scoring import SAFETY_TABLE, answer_with
+from tests.course.test_bundled_cases import SAFETY_TABLE
+from tests.factories import Planted, answer_with, make_cohort
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import pytest
 from clinician_workbook.content import Catalog
 from clinician_workbook.exercises import Classify, Respond
 from clinician_workbook.session import StoreRecorder
+from tests.unit.conftest import PRACTICE
 
 # an "&" that does not start a whole entity: what cutting escaped HTML leaves behind
 BROKEN_ENTITY = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
@@ -50,7 +51,7 @@ class Parsed(HTMLParser):
 
 @pytest.fixture
 def recorder(tmp_path: Path) -> Iterator[StoreRecorder]:
-    rec = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", "resistance-avoidance")
+    rec = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", PRACTICE)
     yield rec
     rec.close()
 
@@ -66,7 +67,7 @@ def recorder(tmp_path: Path) -> Iterator[StoreRecorder]:
 def test_classify_shows_a_hostile_vignette_title_as_text(
     catalog: Catalog, recorder: StoreRecorder, title: str, shown: str
 ) -> None:
-    vignette = next(v for v in catalog.vignettes if v.id == "ra-advanced-1").model_copy(update={"title": title})
+    vignette = next(v for v in catalog.vignettes if v.rupture == "withdrawal").model_copy(update={"title": title})
     widget = Classify(catalog, vignette, recorder)
     question = Parsed(widget.children[0].value)
     assert set(question.tags) <= {"b", "strong"} and not question.attrs
@@ -77,7 +78,7 @@ def test_classify_shows_a_hostile_vignette_title_as_text(
 def test_respond_history_cuts_the_text_before_escaping_it(catalog: Catalog, recorder: StoreRecorder) -> None:
     response = ("y" * 117 + "&<&" + "<b>tail</b> & &amp; ").ljust(200, "z")  # the cut falls just after "&<&"
     assert len(response) == 200
-    widget = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    widget = Respond(catalog, PRACTICE, recorder, "beginner")
     widget.response.value = response
     widget.submit.click()
     widget.felt.value = "about right"
@@ -94,7 +95,7 @@ def test_respond_history_cuts_the_text_before_escaping_it(catalog: Catalog, reco
 
 def test_respond_history_keeps_a_short_response_whole(catalog: Catalog, recorder: StoreRecorder) -> None:
     response = "Fine & <calm> — ok"
-    widget = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    widget = Respond(catalog, PRACTICE, recorder, "beginner")
     widget.response.value = response
     widget.submit.click()
     widget.felt.value = "too easy"

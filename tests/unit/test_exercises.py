@@ -24,11 +24,12 @@ from clinician_workbook.render.review import Review
 from clinician_workbook.responses import ResponseStore
 from clinician_workbook.responses.handin import export_responses
 from clinician_workbook.session import StoreRecorder
+from tests.unit.conftest import PRACTICE
 
 
 @pytest.fixture
 def recorder(tmp_path: Path) -> Any:
-    rec = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", "resistance-avoidance")
+    rec = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", PRACTICE)
     yield rec
     rec.close()
 
@@ -39,13 +40,13 @@ def stored(recorder: StoreRecorder, exercise: str) -> list[Any]:
 
 
 def test_nothing_is_written_until_an_answer(catalog: Catalog, recorder: StoreRecorder) -> None:
-    vignette = next(v for v in catalog.vignettes if v.id.startswith("ra-"))
+    vignette = next(v for v in catalog.vignettes if PRACTICE in v.challenges)
     SpotSigns(catalog, vignette, recorder).close()
     assert not recorder.path.exists()
 
 
 def test_spot_signs_saves_and_refills(catalog: Catalog, recorder: StoreRecorder) -> None:
-    vignette = next(v for v in catalog.vignettes if v.id == "ra-beginner-1")
+    vignette = next(v for v in catalog.vignettes if v.difficulty == "beginner")
     widget = SpotSigns(catalog, vignette, recorder, seed=1)
     key = [s.sign for s in vignette.signs_present]
     widget.check.click()  # nothing ticked: not an attempt, nothing written, the key stays hidden
@@ -64,20 +65,20 @@ def test_spot_signs_saves_and_refills(catalog: Catalog, recorder: StoreRecorder)
 
 
 def test_classify(catalog: Catalog, recorder: StoreRecorder) -> None:
-    vignette = next(v for v in catalog.vignettes if v.id == "ra-advanced-1")
+    vignette = next(v for v in catalog.vignettes if v.rupture == "withdrawal")
     widget = Classify(catalog, vignette, recorder)
     widget.check.click()
     assert "Choose an answer" in widget.status.value and not recorder.path.exists()
-    widget.challenge.value = "resistance-avoidance"
+    widget.challenge.value = PRACTICE
     widget.rupture.value = "withdrawal"
     widget.check.click()
     (attempt,) = stored(recorder, "classify")
-    assert attempt.answer == {"challenge": "resistance-avoidance", "rupture": "withdrawal"}
+    assert attempt.answer == {"challenge": PRACTICE, "rupture": "withdrawal"}
     assert Classify(catalog, vignette, recorder).rupture.value == "withdrawal"
 
 
 def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, recorder: StoreRecorder) -> None:
-    widget = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    widget = Respond(catalog, PRACTICE, recorder, "beginner")
     first = widget.statement
     assert first.difficulty == "beginner" and widget.reveal.layout.display == "none"
     widget.submit.click()  # empty: nothing saved
@@ -100,7 +101,7 @@ def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, r
     assert rounds[-1].answer["response"].startswith("Mm, I notice")
     assert widget.difficulty == "intermediate" and widget.statement.difficulty == "intermediate"
     # a new session (kernel restart) carries on at the level reached
-    resumed = Respond(catalog, "resistance-avoidance", recorder, "beginner")
+    resumed = Respond(catalog, PRACTICE, recorder, "beginner")
     assert resumed.statement.difficulty == "intermediate"
     resumed.response.value = "Too hard for me yet"
     resumed.submit.click()
@@ -113,10 +114,10 @@ def test_respond_round_reveals_examples_and_steps_difficulty(catalog: Catalog, r
 
 
 def test_respond_refills_an_unrated_response(catalog: Catalog, recorder: StoreRecorder) -> None:
-    widget = Respond(catalog, "resistance-avoidance", recorder)
+    widget = Respond(catalog, PRACTICE, recorder)
     widget.response.value = "Draft answer"
     widget.submit.click()
-    again = Respond(catalog, "resistance-avoidance", recorder)
+    again = Respond(catalog, PRACTICE, recorder)
     assert again.response.value == "Draft answer" and again.reveal.layout.display == ""
 
 
@@ -151,17 +152,18 @@ def sorted_steps(steps: list[list[str]]) -> list[list[str]]:
 
 
 def test_triage_keeps_a_tie_and_refills_it(catalog: Catalog, recorder: StoreRecorder) -> None:
-    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-clear")
+    case = next(c for c in catalog.triage_cases if any(len(step) > 1 for step in c.actions))
+    first, second = next(step for step in case.actions if len(step) > 1)[:2]  # one group in the key
     widget = Triage(catalog, case, recorder, seed=5)
-    widget.urgency.value = "immediate"
-    widget.numbers["act-stay-with-client"].value = "1"
-    widget.numbers["act-call-emergency-services"].value = "1"
+    widget.urgency.value = case.urgency
+    widget.numbers[first].value = "1"
+    widget.numbers[second].value = "1"
     widget.check.click()
     (attempt,) = stored(recorder, "triage")
-    assert attempt.answer["steps"] == [["act-call-emergency-services", "act-stay-with-client"]]
+    assert attempt.answer["steps"] == [sorted([first, second])]
     assert "You did these together" in widget.feedback.value and "The key puts" not in widget.feedback.value
     again = Triage(catalog, case, recorder, seed=5)
-    assert again.numbers["act-stay-with-client"].value == again.numbers["act-call-emergency-services"].value == "1"
+    assert again.numbers[first].value == again.numbers[second].value == "1"
 
 
 def test_content_notes_come_before_the_case(catalog: Catalog, recorder: StoreRecorder) -> None:
@@ -173,7 +175,7 @@ def test_content_notes_come_before_the_case(catalog: Catalog, recorder: StoreRec
 
 
 def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRecorder) -> None:
-    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == PRACTICE)
     widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.texts["feelings"].value = "I felt stung <b>and</b> defensive"
     widget.save_button.click()
@@ -188,7 +190,7 @@ def test_reflection_is_private_unless_shared(catalog: Catalog, recorder: StoreRe
 
 
 def test_choice_items(catalog: Catalog, recorder: StoreRecorder) -> None:
-    check = next(k for k in catalog.knowledge_checks if k.challenge == "resistance-avoidance")
+    check = next(k for k in catalog.knowledge_checks if k.challenge == PRACTICE)
     quiz = KnowledgeCheckQuiz(check, recorder)
     quiz.choice.value = next(i for i, o in enumerate(check.options) if not o.correct)
     quiz.check.click()
@@ -206,7 +208,7 @@ def test_a_failing_save_is_shown_not_raised(catalog: Catalog, recorder: StoreRec
         def save(self, *args: Any, **kwargs: Any) -> Any:
             raise OSError("disk full")
 
-    broken = Broken(recorder.path, "Ada Test", "resistance-avoidance")
+    broken = Broken(recorder.path, "Ada Test", PRACTICE)
     check = catalog.knowledge_checks[0]
     quiz = KnowledgeCheckQuiz(check, broken)
     quiz.choice.value = 0
@@ -215,19 +217,19 @@ def test_a_failing_save_is_shown_not_raised(catalog: Catalog, recorder: StoreRec
 
 
 def test_typed_text_is_kept_as_a_draft_and_refilled(catalog: Catalog, recorder: StoreRecorder) -> None:
-    widget = Respond(catalog, "resistance-avoidance", recorder)
+    widget = Respond(catalog, PRACTICE, recorder)
     widget.response.value = "I wonder whether"  # typed, not submitted
     widget.drafts.flush()  # what the pause in typing triggers
     assert "Draft kept" in widget.status.value
     assert [a.role for a in stored(recorder, "respond")] == ["draft"]  # kept, but not an attempt
-    again = Respond(catalog, "resistance-avoidance", recorder)  # kernel restarted, notebook run again
+    again = Respond(catalog, PRACTICE, recorder)  # kernel restarted, notebook run again
     assert again.response.value == "I wonder whether" and again.reveal.layout.display == "none"
     assert "Draft kept" in again.status.value
     with ResponseStore(recorder.path, recorder.trainee) as store:  # never exported, reviewed or counted
         assert "I wonder whether" not in json.dumps(export_responses(store, backup=True))
-        page = Review(catalog, "resistance-avoidance", store.attempts(), include_private=True).respond()
+        page = Review(catalog, PRACTICE, store.attempts(), include_private=True).respond()
         assert "I wonder whether" not in page and "No responses yet" in page
-        assert progress(catalog, "resistance-avoidance", store.attempts()).attempts == 0
+        assert progress(catalog, PRACTICE, store.attempts()).attempts == 0
     again.response.value = "I wonder whether that felt like criticism."
     again.submit.click()
     assert "Submitted" in again.status.value
@@ -236,7 +238,7 @@ def test_typed_text_is_kept_as_a_draft_and_refilled(catalog: Catalog, recorder: 
 
 
 def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, recorder: StoreRecorder) -> None:
-    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == PRACTICE)
     widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.drafts.delay = 0.05
     for text in ("I", "I felt", "I felt stung"):
@@ -253,7 +255,7 @@ def test_a_draft_keeper_saves_after_a_pause_not_per_keystroke(catalog: Catalog, 
 def test_submitting_drops_a_pending_draft_and_a_cleared_box_stays_clear(
     catalog: Catalog, recorder: StoreRecorder
 ) -> None:
-    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "resistance-avoidance")
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == PRACTICE)
     widget = Reflect(prompt, recorder, catalog.course.privacy_notice)
     widget.drafts.delay = 0.2
     widget.texts["description"].value = "A"

@@ -23,6 +23,7 @@ from clinician_workbook.scoring import (
     steps_from_numbers,
     triage_options,
 )
+from tests.factories import answer_with
 
 
 def test_spot_signs_perfect_and_empty(catalog: Catalog) -> None:
@@ -48,12 +49,8 @@ def test_classify(catalog: Catalog) -> None:
     vignette = next(v for v in catalog.vignettes if v.rupture == "withdrawal")
     right = score_classify(catalog, vignette, vignette.challenges[0], "withdrawal")
     assert right.score == 1.0
-    wrong = score_classify(
-        catalog,
-        vignette,
-        "feeling-stuck" if vignette.challenges[0] != "feeling-stuck" else "resistance-avoidance",
-        "confrontation",
-    )
+    other = next(c.id for c in catalog.challenges if c.id not in vignette.challenges)
+    wrong = score_classify(catalog, vignette, other, "confrontation")
     assert wrong.score == 0.0 and "withdrawal" in wrong.why_rupture
 
 
@@ -72,40 +69,22 @@ def test_difficulty_steps(current: str, felt: str, ratings: list[int], expected:
     assert next_difficulty(current, felt, ratings) == expected  # type: ignore[arg-type]
 
 
-def _case(catalog: Catalog, case_id: str) -> TriageCase:
-    return catalog.get("triage_case", case_id, TriageCase)
+def _self_harm_case(catalog: Catalog) -> TriageCase:
+    return next(c for c in catalog.triage_cases if c.self_harm)
 
 
-# The table of review 1.1 (../shared/clinical-review-1.md): the most dangerous choices, each of
-# which must be flagged safety-critical on its case. Also used by the report's misses test.
-SAFETY_TABLE = [
-    ("triage-self-harm-clear", "routine"),
-    ("triage-self-harm-clear", "next-supervision"),
-    ("triage-self-harm-clear", "act-tell-supervisor-today"),
-    ("triage-self-harm-subtle", "act-wait-until-next-session"),
-    ("triage-self-harm-subtle", "routine"),
-    ("triage-self-harm-subtle", "next-supervision"),
-    ("triage-worsening-clear", "act-keep-to-yourself"),
-    ("triage-function-clear", "act-end-session-as-usual"),
-    ("triage-function-subtle", "act-wait-until-next-session"),
-    ("triage-worsening-subtle", "act-end-session-as-usual"),
-    ("triage-unsafe-subtle", "act-defend-yourself"),
-    ("triage-unsafe-subtle", "routine"),
-    ("triage-unsafe-clear", "routine"),
-    ("triage-unsafe-clear", "act-normalise-and-continue"),
-]
+def _look_alike(catalog: Catalog) -> TriageCase:
+    return next(c for c in catalog.triage_cases if c.variant == "look-alike")
 
 
-def answer_with(catalog: Catalog, case: TriageCase, choice: str) -> tuple[str, list[list[str]]]:
-    """The key's answer with ``choice`` made instead: an urgency instead of the key's, an action as
-    a last step (a late supervisor action instead of the key's timely ones)."""
-    key = [list(step) for step in case.actions]
-    if choice in URGENCIES:
-        return choice, key
-    if catalog.supervisor_tier(choice) >= 0:
-        in_time = URGENCIES.index(case.urgency)
-        key = [kept for step in key if (kept := [a for a in step if catalog.supervisor_tier(a) < in_time])]
-    return case.urgency, [*key, [choice]]
+def _grouped_case(catalog: Catalog) -> TriageCase:
+    """A case whose key has a group of actions done together, after at least two single steps."""
+    return next(c for c in catalog.triage_cases if any(len(step) > 1 for step in c.actions) and len(c.actions) > 2)
+
+
+def _declared_choices(catalog: Catalog) -> list[tuple[str, str]]:
+    """Every (case, choice) the course flags safety-critical."""
+    return [(c.id, w.choice) for c in catalog.triage_cases for w in c.safety_critical if w.choice]
 
 
 def test_triage_key_scores_full(catalog: Catalog) -> None:
@@ -115,75 +94,72 @@ def test_triage_key_scores_full(catalog: Catalog) -> None:
         assert result == score_triage(catalog, case, case.urgency, case.actions)  # deterministic
 
 
-@pytest.mark.parametrize(("case_id", "choice"), SAFETY_TABLE)
-def test_review_table_choice_is_safety_critical(catalog: Catalog, case_id: str, choice: str) -> None:
-    case = _case(catalog, case_id)
-    urgency, steps = answer_with(catalog, case, choice)
-    result = score_triage(catalog, case, urgency, steps)
-    assert choice in {c.choice for c in result.safety_critical}
-    assert not result.passed
-    assert "wb-critical" in triage_feedback(catalog, case, result)
+def test_every_declared_safety_critical_choice_is_flagged(catalog: Catalog) -> None:
+    declared = _declared_choices(catalog)
+    assert {choice in URGENCIES for _, choice in declared} == {True, False}  # urgencies and actions both
+    for case_id, choice in declared:
+        case = catalog.get("triage_case", case_id, TriageCase)
+        urgency, steps = answer_with(catalog, case, choice)
+        result = score_triage(catalog, case, urgency, steps)
+        assert choice in {c.choice for c in result.safety_critical}, (case_id, choice)
+        assert not result.passed, (case_id, choice)
+        assert "wb-critical" in triage_feedback(catalog, case, result), (case_id, choice)
 
 
-def test_routine_with_a_safety_plan_on_imminent_danger_is_flagged(catalog: Catalog) -> None:
-    # the reproduction in the issue: urgency routine, only a safety plan and a record
-    case = _case(catalog, "triage-self-harm-clear")
-    result = score_triage(catalog, case, "routine", [["act-safety-plan"], ["act-record-session"]])
+def test_routine_with_only_an_acceptable_action_on_a_self_harm_case_is_flagged(catalog: Catalog) -> None:
+    # the shape of the issue's reproduction: urgency routine, only an acceptable action and the last key step
+    case = _self_harm_case(catalog)
+    assert case.acceptable_actions
+    fine, last = case.acceptable_actions[0], case.actions[-1]
+    result = score_triage(catalog, case, "routine", [[fine], list(last)])
     assert "routine" in {c.choice for c in result.safety_critical}
     assert result.score < 0.4 and not result.passed
-    # a safety plan while waiting for help is fine to do (review 1.3); relying on it alone is not
-    assert result.fine == ["act-safety-plan"] and result.missing
+    # an acceptable action is fine to do; relying on it alone is not
+    assert result.fine == [fine] and result.missing
 
 
-@pytest.mark.parametrize(
-    ("case_id", "kept"),
-    [
-        ("triage-self-harm-clear", ["act-listen-and-acknowledge", "act-explain-confidentiality-limits"]),
-        ("triage-self-harm-subtle", ["act-listen-and-acknowledge", "act-ask-directly", "act-safety-plan"]),
-    ],
-)
-def test_leaving_out_getting_help_on_a_self_harm_case_is_safety_critical(
-    catalog: Catalog, case_id: str, kept: list[str]
-) -> None:
-    case = _case(catalog, case_id)
-    result = score_triage(catalog, case, case.urgency, [kept, ["act-record-session"]])
+def test_leaving_out_getting_help_on_a_self_harm_case_is_safety_critical(catalog: Catalog) -> None:
+    case = _self_harm_case(catalog)
+    kept = [a for a in case.key_actions if catalog.supervisor_tier(a) < 0]  # everything but the supervisor
+    result = score_triage(catalog, case, case.urgency, [kept])
     left_out = [c for c in result.safety_critical if c.label.startswith("Left out:")]
     assert left_out and not result.passed
     assert "Left out:" in triage_feedback(catalog, case, result)
 
 
-@pytest.mark.parametrize(
-    ("case_id", "late"),
-    [("triage-self-harm-clear", "act-tell-supervisor-today"), ("triage-unsafe-subtle", "act-raise-next-supervision")],
-)
-def test_telling_the_supervisor_again_later_is_no_error(catalog: Catalog, case_id: str, late: str) -> None:
-    case = _case(catalog, case_id)
+def test_telling_the_supervisor_again_later_is_no_error(catalog: Catalog) -> None:
+    # flagged when it replaces the key's timely supervisor action, not when it follows it
+    case = _self_harm_case(catalog)
+    timely = max(catalog.supervisor_tier(a) for a in case.key_actions)
+    late = next(a for a in case.distractor_actions if 0 <= catalog.supervisor_tier(a) < timely)
+    assert late in {w.choice for w in case.safety_critical}
     result = score_triage(catalog, case, case.urgency, [*case.actions, [late]])
     assert result.passed and result.score == 1.0 and result.not_needed == [late]
     assert not result.safety_critical and not result.important
 
 
 def test_acting_at_once_on_a_self_harm_disclosure_is_never_an_error(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-self-harm-subtle")
+    case = _self_harm_case(catalog)
+    assert case.urgency != "immediate"
     result = score_triage(catalog, case, "immediate", case.actions)
     assert result.urgency_verdict == "more-than-needed" and result.passed
 
 
 def test_a_tie_inside_a_key_group_scores_full_order(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-self-harm-clear")
-    get_help = next(step for step in case.actions if "act-call-emergency-services" in step)
-    assert {"act-stay-with-client", "act-contact-supervisor-now"} <= set(get_help)  # one group in the key
-    steps = [["act-stay-with-client", "act-call-emergency-services"], ["act-contact-supervisor-now"]]
-    result = score_triage(catalog, case, "immediate", steps)
+    case = _grouped_case(catalog)
+    group = next(step for step in case.actions if len(step) > 1)
+    before = case.actions[: case.actions.index(group)]
+    steps = [*before, list(reversed(group))]  # the group's actions given together, in either order
+    result = score_triage(catalog, case, case.urgency, steps)
     assert result.order_score == 1.0 and not result.out_of_order
-    assert result.together == [["act-stay-with-client", "act-call-emergency-services"]]
+    assert result.together == [list(reversed(group))]
     assert "You did these together" in triage_feedback(catalog, case, result)
 
 
 def test_ties_across_key_steps_do_not_earn_order_credit(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-self-harm-clear")
-    first, second, *_ = case.actions
-    all_first = [[first[0], second[0], "act-record-session"]]  # three actions all numbered 1
+    case = _grouped_case(catalog)
+    first, second, *_, last = case.actions
+    all_first = [[first[0], second[0], last[0]]]  # three actions all numbered 1
     result = score_triage(catalog, case, "immediate", all_first)
     assert result.order_score == 0.0
     assert (first[0], second[0]) in result.out_of_order
@@ -191,7 +167,7 @@ def test_ties_across_key_steps_do_not_earn_order_credit(catalog: Catalog) -> Non
 
 
 def test_only_the_keys_precedences_count(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-self-harm-clear")
+    case = _grouped_case(catalog)
     forwards = [list(step) for step in case.actions]
     shuffled_groups = [list(reversed(step)) for step in forwards]  # order inside groups is free
     assert score_triage(catalog, case, case.urgency, shuffled_groups).order_score == 1.0
@@ -206,9 +182,8 @@ def test_only_the_keys_precedences_count(catalog: Catalog) -> None:
     assert sorted(triage_options(case, 1)) == sorted(offered)
 
 
-@pytest.mark.parametrize("case_id", ["triage-lookalike-tearful", "triage-lookalike-missed-session"])
-def test_consulting_the_supervisor_in_a_look_alike_is_never_an_error(catalog: Catalog, case_id: str) -> None:
-    case = _case(catalog, case_id)
+def test_consulting_the_supervisor_in_a_look_alike_is_never_an_error(catalog: Catalog) -> None:
+    case = _look_alike(catalog)
     consult = [a for a in case.distractor_actions if catalog.supervisor_tier(a) >= 0]
     assert consult
     key = score_triage(catalog, case, case.urgency, case.actions)
@@ -225,15 +200,19 @@ def test_consulting_the_supervisor_in_a_look_alike_is_never_an_error(catalog: Ca
 
 
 def test_a_real_mistake_in_a_look_alike_still_counts(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-lookalike-tearful")
-    result = score_triage(catalog, case, case.urgency, [*case.actions, ["act-call-emergency-services"]])
-    assert result.wrong == ["act-call-emergency-services"] and not result.passed
+    case = _look_alike(catalog)
+    mistake = next(a.id for a in catalog.triage_actions if a.id == "act-promise-confidentiality")
+    case = case.model_copy(update={"distractor_actions": [*case.distractor_actions, mistake]})
+    result = score_triage(catalog, case, case.urgency, [*case.actions, [mistake]])
+    assert result.wrong == [mistake] and not result.passed
 
 
 def test_important_is_amber_not_red(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-unsafe-subtle")
-    result = score_triage(catalog, case, "next-supervision", case.actions)
-    assert [c.choice for c in result.important] == ["next-supervision"] and not result.safety_critical
+    case, tier = next(
+        (c, w.choice) for c in catalog.triage_cases for w in c.important if w.choice in URGENCIES and c.red_flag
+    )
+    result = score_triage(catalog, case, tier, case.actions)
+    assert [c.choice for c in result.important] == [tier] and not result.safety_critical
     feedback = triage_feedback(catalog, case, result)
     assert "wb-important" in feedback and "wb-critical" not in feedback and not result.passed
 
@@ -247,11 +226,11 @@ def test_help_seeking_follows_every_answer(catalog: Catalog) -> None:
         ):
             feedback = triage_feedback(catalog, case, result)
             assert (help_text is None) or "Where to get help" in feedback, case.id
-    assert sum(case_help_seeking(catalog, c) is not None for c in catalog.triage_cases) >= 8
+    assert any(case_help_seeking(catalog, c) is not None for c in catalog.triage_cases)  # the check above bit
 
 
 def test_actions_a_case_does_not_offer_are_ignored(catalog: Catalog) -> None:
-    case = _case(catalog, "triage-lookalike-tearful")
+    case = _look_alike(catalog)
     result = score_triage(catalog, case, case.urgency, [["no-such-action", *case.actions[0]], *case.actions[1:]])
     assert result.passed and "no-such-action" not in str(result)
     twice = score_triage(catalog, case, case.urgency, [*case.actions, case.actions[0]])
@@ -295,16 +274,16 @@ def test_choice_items(catalog: Catalog) -> None:
     assert not score_strategy_match(catalog, match, match.options[0]).correct
 
 
-def _with_acceptable(catalog: Catalog, case_id: str) -> tuple[TriageCase, str]:
-    """A copy of a case that also offers one acceptable action (no supervisor timing)."""
-    case = _case(catalog, case_id)
+def _with_acceptable(catalog: Catalog) -> tuple[TriageCase, str]:
+    """A copy of a look-alike case that also offers one acceptable action (no supervisor timing)."""
+    case = _look_alike(catalog)
     taken = {*case.key_actions, *case.distractor_actions, *(w.choice for w in case.safety_critical + case.important)}
     extra = next(a.id for a in catalog.triage_actions if a.id not in taken and a.tells_supervisor is None)
     return case.model_copy(update={"acceptable_actions": [*case.acceptable_actions, extra]}), extra
 
 
 def test_an_acceptable_action_is_offered_and_never_counted_against(catalog: Catalog) -> None:
-    case, extra = _with_acceptable(catalog, "triage-lookalike-plateau")
+    case, extra = _with_acceptable(catalog)
     assert extra in triage_options(case, seed=3)
     result = score_triage(catalog, case, case.urgency, [*case.actions, [extra]])
     assert result.fine == [extra] and extra not in result.wrong and extra not in result.not_needed
@@ -326,9 +305,10 @@ def test_knowledge_check_options_follow_the_seed_and_keep_their_index(catalog: C
 
 
 def test_a_cases_own_rupture_reason_is_shown_with_the_verdict(catalog: Catalog) -> None:
-    vignette = catalog.vignettes[0].model_copy(update={"rupture_why": "Said *gently*, so withdrawal."})
+    withdrawal = next(v for v in catalog.vignettes if v.rupture == "withdrawal")
+    vignette = withdrawal.model_copy(update={"rupture_why": "Said *gently*, so withdrawal."})
     result = score_classify(catalog, vignette, vignette.challenges[0], "confrontation")
     shown = classify_feedback(result)
     assert "Said <em>gently</em>, so withdrawal." in shown and "wanting to stop said politely" in shown
-    plain = score_classify(catalog, catalog.vignettes[0].model_copy(update={"rupture_why": None}), "x", "none")
+    plain = score_classify(catalog, withdrawal.model_copy(update={"rupture_why": None}), "x", "none")
     assert "gently" not in classify_feedback(plain)

@@ -40,7 +40,9 @@ def test_handout_notes_come_first(catalog: Catalog) -> None:
         if case.content_notes:
             assert note_before(page, case.content_notes, first_words(case.body)), case.id
     assert "may share a number" in page
-    for challenge in ("emotional-overwhelm", "resistance-avoidance"):
+    noted = {v.id for v in catalog.vignettes if v.content_notes}
+    assert noted  # the check below bites
+    for challenge in (c.id for c in catalog.challenges if c.signs):
         vignettes = handout.spot_signs(catalog, challenge, seed=0)
         for v in (v for v in catalog.vignettes if challenge in v.challenges and v.content_notes):
             assert note_before(vignettes, v.content_notes, first_words(v.client)), v.id
@@ -50,21 +52,22 @@ def test_handout_notes_come_first(catalog: Catalog) -> None:
 
 
 def test_review_notes_and_help_follow_the_case(catalog: Catalog) -> None:
-    case = next(c for c in catalog.triage_cases if c.id == "triage-self-harm-subtle")
+    case = next(c for c in catalog.triage_cases if c.self_harm and c.content_notes and c.help_seeking)
+    red_flag_page = next(c.id for c in catalog.challenges if not c.signs)
     attempts = [
         Attempt(
             "a" * 32,
             "Ada",
             "2027-01-01T10:00:00+00:00",
-            "when-concerning",
+            red_flag_page,
             "triage",
             case.id,
             {"urgency": case.urgency, "steps": case.actions},
         ),
     ]
-    page = Review(catalog, "when-concerning", attempts, include_private=False).triage()
+    page = Review(catalog, red_flag_page, attempts, include_private=False).triage()
     section = page[page.index(case.title.replace('"', "&quot;")[:20]) :]
-    assert "Content note:</b> suicide, self-harm, bereavement" in section
+    assert "Content note:</b> " + ", ".join(case.content_notes) + "." in section
     assert "Where to get help" in section and "wb-critical" not in section
 
 
@@ -74,13 +77,14 @@ def test_welcome_states_the_topics_and_how_to_pace(catalog: Catalog, monkeypatch
     topics = re.search(r"Topics in this course:</b> ([^<]+)\.</p>", page)
     assert topics is not None
     listed = set(topics.group(1).split(", "))
-    assert {"suicide", "self-harm", "pregnancy loss", "bereavement"} <= listed
     assert listed == {n.lower() for n in catalog.content_notes()}
+    assert {"suicide", "self-harm", "panic"} <= listed  # from red flags, triage cases and vignettes alike
     assert first_words(catalog.course.content_statement) in " ".join(page.split())
 
 
 def test_red_flag_page_shows_labels_and_help(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    wb = session_module.Session("when-concerning", trainee="Ada", catalog=catalog)
+    red_flag_page = next(c.id for c in catalog.challenges if not c.signs)
+    wb = session_module.Session(red_flag_page, trainee="Ada", catalog=catalog)
     page = shown(monkeypatch, wb.red_flags)
     for tier in URGENCIES:
         assert f"Urgency:</b> {tier}<" not in page  # never the raw id
@@ -89,4 +93,7 @@ def test_red_flag_page_shows_labels_and_help(catalog: Catalog, monkeypatch: pyte
         if flag.help_seeking:
             assert first_words(flag.help_seeking) in " ".join(page.split()), flag.id
     assert page.count("Where to get help") == sum(1 for f in catalog.red_flags if f.help_seeking)
-    assert "Content note:</b> suicide, self-harm" in page
+    noted = [f for f in catalog.red_flags if f.content_notes]
+    assert noted
+    for flag in noted:
+        assert "Content note:</b> " + ", ".join(flag.content_notes) in page, flag.id

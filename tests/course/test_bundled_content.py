@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import DIFFICULTIES, Reviewed
 from clinician_workbook.content.validate import check_prose
 from clinician_workbook.content.wording import BODY_WORDS, check_length, find_unsafe
+
+pytestmark = pytest.mark.course
 
 
 def test_validate_summary(run_cli) -> None:  # type: ignore[no-untyped-def]

@@ -7,9 +7,13 @@ import re
 import unicodedata
 from collections import Counter
 
+import pytest
+
 from clinician_workbook.content import Catalog
 from clinician_workbook.content.models import Item
 from clinician_workbook.paths import bundled_content_dir
+
+pytestmark = pytest.mark.course
 
 # A client is introduced as "Name, age," (e.g. "Rosa, 71,"); content-format.md asks for it.
 INTRO = re.compile(r"\b([A-Z][^\W\d_]+), (\d{1,2})\b")

@@ -14,6 +14,7 @@ from clinician_workbook.lab import LAB_CONFIG, lab_command
 from clinician_workbook.pages import pages
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.workspace import find_workspace
+from tests.unit.conftest import PRACTICE
 
 
 def test_init_creates_a_private_workspace(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -37,8 +38,8 @@ def test_responses_export_and_import(tmp_path: Path, run_cli, monkeypatch: pytes
     assert nothing.code == 1 and "no answers saved yet" in nothing.err
     assert not any((tmp_path / "ws" / "responses").iterdir())
     with ResponseStore(store_path(tmp_path / "ws" / "responses", "Ada Test"), "Ada Test") as store:
-        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "tired"}})
-        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "better"}}, shared=True)
+        store.save(PRACTICE, "reflect", "mh-reflect-1", {"stages": {"feelings": "tired"}})
+        store.save(PRACTICE, "reflect", "mh-reflect-1", {"stages": {"feelings": "better"}}, shared=True)
     exported = run_cli("responses", "export", "--out", str(tmp_path / "h.json"))
     assert exported.code == 0 and "exported 1 attempts" in exported.out  # the private reflection stays home
     assert stat.S_IMODE((tmp_path / "h.json").stat().st_mode) == 0o600

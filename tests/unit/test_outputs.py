@@ -28,15 +28,15 @@ ROSTER = "trainee_id,name,cohort,supervisor\nt1,Ada Lovelace,C1,Dr B\n"
 # and a symlink "link.csv"; no command gets as far as reading answers or rendering
 CASES = {
     "export --out FILE": (
-        ["export", "--trainee", "Ada", "--out", "taken"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "taken"],
         "error: --out: taken is a file, not a folder; choose another name",
     ),
     "export --out /": (
-        ["export", "--trainee", "Ada", "--out", "/"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "/"],
         "error: --out: / is the root folder; choose a folder of its own",
     ),
     "export --out FILE/sub": (
-        ["export", "--trainee", "Ada", "--out", "taken/sub"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "taken/sub"],
         "error: --out: cannot create taken/sub: taken is a file, not a folder",
     ),
     "batch --out FILE": (
@@ -130,7 +130,7 @@ LOCKED = {
         "error: --out: cannot create locked/out: locked is not writable (permission denied)",
     ),
     "export --out READONLY": (
-        ["export", "--trainee", "Ada", "--out", "locked"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "locked"],
         "error: --out: locked is not writable (permission denied)",
     ),
     "report --out READONLY/name": (
@@ -219,7 +219,7 @@ def test_report_write_errors_are_one_line_and_leave_nothing(
 
 def test_init_on_a_full_disk_leaves_no_half_workspace(place: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(files.os, "replace", _failing_replace(NO_SPACE))
-    _refused(run_cli, place, ["init", "new/ws", "--trainee", "Ada"], INIT_FULL)
+    _refused(run_cli, place, ["init", "new/ws", "--trainee", "Ada", "--content", str(COURSE)], INIT_FULL)
 
 
 def test_a_hand_in_on_a_full_disk(place: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.content.models import URGENCIES, TriageCase
+from clinician_workbook.pages import strategies_page_id, triage_page_id
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import FELT, next_difficulty, sign_options
 
-PRACTICE = ("emotional-overwhelm", "resistance-avoidance", "feeling-stuck")
 RESPONSES = [
     "I notice we moved away from that just now — could we stay with it a moment?",
     "It makes sense that part of you wants to stop; you’ve been carrying a lot.",
@@ -30,7 +30,9 @@ class Plan:
 
 
 def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan: Plan) -> None:
-    for challenge in PRACTICE:
+    """Answer ``catalog``'s pages as ``plan`` says; the pages come from the course, so any course works."""
+    triage_page = triage_page_id(catalog)
+    for challenge in [c.id for c in catalog.challenges if c.signs]:
         for v in [v for v in catalog.vignettes if challenge in v.challenges]:
             if rng.random() > plan.completeness:
                 continue
@@ -79,20 +81,20 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
     for m in catalog.strategy_matches:
         if rng.random() < plan.completeness:
             store.save(
-                "navigating-challenges",
+                strategies_page_id(catalog),
                 "strategy-match",
                 m.id,
                 {"choice": m.answer if rng.random() < 0.7 else m.options[0]},
             )
-    for case in sorted(catalog.triage_cases, key=lambda c: c.id):
+    for case in sorted(catalog.triage_cases, key=lambda c: c.id) if triage_page else []:
         key = [list(step) for step in case.actions]
         if case.id in plan.critical_misses:
             critical = next(c.choice for c in case.safety_critical if c.choice is not None)
             urgency = critical if critical in URGENCIES else case.urgency
             steps = key if critical in URGENCIES else [[critical], *key[1:]]
-            store.save("when-concerning", "triage", case.id, {"urgency": urgency, "steps": steps})
+            store.save(triage_page, "triage", case.id, {"urgency": urgency, "steps": steps})
         elif rng.random() < plan.completeness:
-            store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "steps": key})
+            store.save(triage_page, "triage", case.id, {"urgency": case.urgency, "steps": key})
 
 
 @dataclass

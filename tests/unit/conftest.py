@@ -28,3 +28,18 @@ def fixture_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(COURSE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def answered_fixture_store(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
+    """A responses folder where 'Ada Test' has answered most of the fixture course (fixed seed);
+    the fixture-course twin of tests/conftest.py ``answered_store``."""
+    import random
+
+    from clinician_workbook.responses import ResponseStore, store_path
+    from tests.factories import Plan, fill_store
+
+    folder = tmp_path_factory.mktemp("answered-fixture") / "responses"
+    with ResponseStore(store_path(folder, "Ada Test"), "Ada Test") as store:
+        fill_store(store, catalog, random.Random(7), Plan(critical_misses=["triage-self-harm-clear"]))
+    return folder

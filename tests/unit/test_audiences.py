@@ -2,7 +2,7 @@
 supervisor notebook (never on a trainee's page or a handout), the privacy notice with every
 reflection prompt in every mode, the reading list on the welcome page.
 
-The notes are marked here on a copy of the bundled course, so these tests hold for any course."""
+The notes are marked here on a copy of the fixture course, so these tests hold for any course."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from clinician_workbook import session as session_module
-from clinician_workbook.content import Catalog, load_bundled
+from clinician_workbook.content import Catalog
 from clinician_workbook.content.catalog import Catalog as CatalogClass
 from clinician_workbook.content.models import ReadingItem
 from clinician_workbook.exercises import Reflect
@@ -22,12 +22,7 @@ from clinician_workbook.render.review import Review
 from clinician_workbook.responses import read_store, store_path
 from clinician_workbook.session import StoreRecorder
 from clinician_workbook.supervision import Supervision
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    """Still the bundled course (not yet moved to the fixture course, issue 15): its pages are named by bundled ids."""
-    return load_bundled()
+from tests.unit.conftest import CONCERNS, PRACTICE
 
 MARK = "FOR-SUPERVISORS-ONLY"
 
@@ -64,13 +59,13 @@ def shown(monkeypatch: pytest.MonkeyPatch, call: Any) -> str:
 
 
 @pytest.fixture
-def store_folder(tmp_path: Path, answered_store: Path) -> Path:
+def store_folder(tmp_path: Path, answered_fixture_store: Path) -> Path:
     target = tmp_path / "responses"
-    shutil.copytree(answered_store, target)
+    shutil.copytree(answered_fixture_store, target)
     return target
 
 
-PAGES = [("when-concerning", "triage"), ("emotional-overwhelm", "spot_signs"), ("resistance-avoidance", "reflections")]
+PAGES = [(CONCERNS, "triage"), (PRACTICE, "spot_signs"), (PRACTICE, "reflections")]
 
 
 @pytest.mark.parametrize(("page", "section"), PAGES)
@@ -87,12 +82,10 @@ def test_review_exports_show_supervisor_notes(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch, store_folder: Path
 ) -> None:
     course = marked(catalog)
-    wb = session_module.Session(
-        "emotional-overwhelm", trainee="Ada Test", mode="review", responses=store_folder, catalog=course
-    )
-    assert f"{MARK} emotional-overwhelm." in shown(monkeypatch, wb.header)
+    wb = session_module.Session(PRACTICE, trainee="Ada Test", mode="review", responses=store_folder, catalog=course)
+    assert f"{MARK} {PRACTICE}." in shown(monkeypatch, wb.header)
     _, attempts = read_store(store_path(store_folder, "Ada Test"), "Ada Test")
-    page = Review(course, "when-concerning", attempts, include_private=False).triage()
+    page = Review(course, CONCERNS, attempts, include_private=False).triage()
     sections = page.split("<section")[1:]
     assert len(sections) == len(course.triage_cases)
     for case in course.triage_cases:  # each case's note sits in its own section, once
@@ -116,11 +109,11 @@ def test_the_supervisor_notebook_shows_the_notes(
     page = "".join(out)
     answered = {item for (_, exercise, item) in sv.latest if exercise == "triage"}
     assert answered and all(f"{MARK} {case}." in page for case in answered)
-    assert f"{MARK} emotional-overwhelm." in page  # the challenge's guidance above its responses
+    assert f"{MARK} {PRACTICE}." in page  # the challenge's guidance above its responses
 
 
 def test_every_reflection_prompt_carries_the_privacy_notice(catalog: Catalog, tmp_path: Path) -> None:
-    recorder = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", "resistance-avoidance")
+    recorder = StoreRecorder(tmp_path / "ada.sqlite", "Ada Test", PRACTICE)
     notice = " ".join(catalog.course.privacy_notice.split()[:8])
     for prompt in catalog.reflection_prompts:
         widget = Reflect(prompt, recorder, catalog.course.privacy_notice)

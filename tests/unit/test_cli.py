@@ -14,6 +14,7 @@ from clinician_workbook.lab import LAB_CONFIG, lab_command
 from clinician_workbook.pages import pages
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.workspace import find_workspace
+from tests.unit.conftest import COURSE, PRACTICE
 
 
 def test_init_creates_a_private_workspace(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
@@ -31,14 +32,14 @@ def test_init_creates_a_private_workspace(tmp_path: Path, run_cli) -> None:  # t
 
 
 def test_responses_export_and_import(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    run_cli("init", str(tmp_path / "ws"), "--trainee", "Ada Test")
+    run_cli("init", str(tmp_path / "ws"), "--trainee", "Ada Test", "--content", str(COURSE))
     monkeypatch.chdir(tmp_path / "ws")
     nothing = run_cli("responses", "export", "--out", str(tmp_path / "h.json"))
     assert nothing.code == 1 and "no answers saved yet" in nothing.err
     assert not any((tmp_path / "ws" / "responses").iterdir())
     with ResponseStore(store_path(tmp_path / "ws" / "responses", "Ada Test"), "Ada Test") as store:
-        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "tired"}})
-        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "better"}}, shared=True)
+        store.save(PRACTICE, "reflect", "mh-reflect-1", {"stages": {"feelings": "tired"}})
+        store.save(PRACTICE, "reflect", "mh-reflect-1", {"stages": {"feelings": "better"}}, shared=True)
     exported = run_cli("responses", "export", "--out", str(tmp_path / "h.json"))
     assert exported.code == 0 and "exported 1 attempts" in exported.out  # the private reflection stays home
     assert stat.S_IMODE((tmp_path / "h.json").stat().st_mode) == 0o600
@@ -67,7 +68,7 @@ def test_import_reports_rows_and_imports_nothing(tmp_path: Path, run_cli) -> Non
 
 
 def test_lab_command_is_private_and_offline(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    run_cli("init", str(tmp_path / "ws"), "--trainee", "Ada")
+    run_cli("init", str(tmp_path / "ws"), "--trainee", "Ada", "--content", str(COURSE))
     ws = find_workspace(tmp_path / "ws")
     assert ws is not None
     command = lab_command(ws, port=9999, open_browser=False)

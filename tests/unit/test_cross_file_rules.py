@@ -1,4 +1,4 @@
-"""Each cross-file rule, broken once in a copy of the bundled course, gives one clear line."""
+"""Each cross-file rule, broken once in a copy of the fixture course, gives one clear line."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from clinician_workbook.content import load_bundled
+from tests.unit.conftest import COURSE, PRACTICE
 
 ITEM_HEAD = "review: draft\n"
 
 
 def _vignette(extra: str, body: str = "Body text with the evidence. It is here.") -> str:
     return (
-        "---\nkind: vignette\nid: extra-vignette\ntitle: Extra\nchallenges: [feeling-stuck]\n"
+        f"---\nkind: vignette\nid: extra-vignette\ntitle: Extra\nchallenges: [{PRACTICE}]\n"
         "difficulty: beginner\nclient: A fictional client.\nlearning_objectives: [Recognise it]\n"
         f"{extra}review: draft\n---\n{body}\n"
     )
@@ -21,37 +22,36 @@ def _vignette(extra: str, body: str = "Body text with the evidence. It is here."
 
 def _cases() -> dict[str, tuple[str, str, str, str]]:
     """rule -> (file name, file text, field, words in the message)."""
-    catalog = load_bundled()
-    ra_criterion = next(c.id for c in catalog.skill_criteria if c.challenge == "resistance-avoidance")
-    st_criterion = next(c.id for c in catalog.skill_criteria if c.challenge == "feeling-stuck")
+    catalog = load_bundled(COURSE)
+    criterion = next(c.id for c in catalog.skill_criteria if c.challenge == PRACTICE)
+    sign = next(s.id for s in catalog.challenge(PRACTICE).signs)
+    absent = catalog.challenge(PRACTICE).signs[-1].id
+    other = next(c.id for c in catalog.challenges if c.id != PRACTICE)
     strategy = catalog.strategies[0].id
-    other = catalog.strategies[1].id
+    second = catalog.strategies[1].id
     return {
         "evidence must quote the body": (
             "extra.md",
-            _vignette(
-                "signs_present:\n  - sign: st-no-improvement\n    evidence: Not in the text.\n"
-                "distractors: [ow-flooded]\n"
-            ),
+            _vignette(f"signs_present:\n  - sign: {sign}\n    evidence: Not in the text.\ndistractors: [{absent}]\n"),
             "signs_present[0].evidence",
             "must quote a sentence",
         ),
         "a distractor must be absent": (
             "extra.md",
-            _vignette(
-                "signs_present:\n  - sign: st-no-improvement\n    evidence: It is here.\n"
-                "distractors: [st-no-improvement]\n"
-            ),
+            _vignette(f"signs_present:\n  - sign: {sign}\n    evidence: It is here.\ndistractors: [{sign}]\n"),
             "distractors[0]",
             "a distractor must be absent",
         ),
         "criteria belong to the statement's challenge": (
             "extra.yaml",
-            "client_statements:\n  - id: extra-cs\n    challenge: feeling-stuck\n"
+            # a criterion of the course's other challenge, added here: the fixture course has one set
+            f"skill_criteria:\n  - id: extra-criterion\n    challenge: {other}\n    text: Other.\n"
+            "    anchors: {0: a, 1: b, 2: c, 3: d, 4: e}\n    review: draft\n"
+            f"client_statements:\n  - id: extra-cs\n    challenge: {PRACTICE}\n"
             "    difficulty: beginner\n    context: Session four.\n    text: Nothing changes.\n"
-            "    signs: [st-no-improvement]\n    example_responses:\n"
-            f"      - text: One.\n        meets: [{st_criterion}]\n        note: Fine.\n"
-            f"      - text: Two.\n        meets: [{ra_criterion}]\n        note: Wrong challenge.\n"
+            f"    signs: [{sign}]\n    example_responses:\n"
+            f"      - text: One.\n        meets: [{criterion}]\n        note: Fine.\n"
+            "      - text: Two.\n        meets: [extra-criterion]\n        note: Wrong challenge.\n"
             "    review: draft\n",
             "example_responses[1].meets[0]",
             "belongs to another challenge",
@@ -103,7 +103,7 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
         "the strategy answer is not among the options": (
             "extra.yaml",
             f"strategy_matches:\n  - id: extra-sm\n    situation: A client.\n    answer: {strategy}\n"
-            f"    options: [{strategy}, {other}]\n    why: Because.\n    review: draft\n",
+            f"    options: [{strategy}, {second}]\n    why: Because.\n    review: draft\n",
             "options",
             "is the answer",
         ),
@@ -128,10 +128,10 @@ def _cases() -> dict[str, tuple[str, str, str, str]]:
 
 
 @pytest.mark.parametrize("rule", sorted(_cases()))
-def test_rule_reports_one_line(rule: str, content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_rule_reports_one_line(rule: str, fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     name, text, field, words = _cases()[rule]
-    (content_copy / name).write_text(text, encoding="utf-8")
-    result = run_cli("validate", str(content_copy))
+    (fixture_copy / name).write_text(text, encoding="utf-8")
+    result = run_cli("validate", str(fixture_copy))
     assert result.code == 1
     lines = result.err.splitlines()
     assert len(lines) == 1, result.err
@@ -139,26 +139,26 @@ def test_rule_reports_one_line(rule: str, content_copy: Path, run_cli) -> None: 
     assert f": {field}: " in lines[0] and words in lines[0], lines[0]
 
 
-def test_every_difficulty_is_covered(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    vignette = next(content_copy.glob("vignettes/*.md"))
+def test_every_difficulty_is_covered(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vignette = next(fixture_copy.glob("vignettes/*.md"))
     difficulty = next(
         line.split(":", 1)[1].strip()
         for line in vignette.read_text(encoding="utf-8").splitlines()
         if line.startswith("difficulty:")
     )
     vignette.unlink()
-    result = run_cli("validate", str(content_copy))
+    result = run_cli("validate", str(fixture_copy))
     assert result.code == 1
     assert f"no {difficulty} vignette for challenge" in result.err
     assert len(result.err.splitlines()) == 1
 
 
-def test_broken_reference_names_file_and_id(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    vignette = sorted(content_copy.glob("vignettes/*.md"))[0]
+def test_broken_reference_names_file_and_id(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    vignette = sorted(fixture_copy.glob("vignettes/*.md"))[0]
     text = vignette.read_text(encoding="utf-8")
     sign = next(line.split("sign:", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- sign:"))
     vignette.write_text(text.replace(f"sign: {sign}", "sign: no-such-sign", 1), encoding="utf-8")
-    result = run_cli("validate", str(content_copy))
+    result = run_cli("validate", str(fixture_copy))
     assert result.code == 1
     (line,) = result.err.splitlines()
     assert line.startswith(f"content/vignettes/{vignette.name}:")

@@ -21,6 +21,7 @@ from clinician_workbook.responses.handin import (
     read_handin,
     write_export,
 )
+from tests.unit.conftest import PRACTICE
 
 ROW_KEYS = {"uid", "time", "challenge", "exercise", "item", "answer", "role", "author", "shared"}
 
@@ -28,15 +29,15 @@ ROW_KEYS = {"uid", "time", "challenge", "exercise", "item", "answer", "role", "a
 @pytest.fixture
 def filled(tmp_path: Path) -> Iterator[ResponseStore]:
     with ResponseStore.open(tmp_path / "trainee", "Alice Ábel") as store:
-        store.save("emotional-overwhelm", "spot-signs", "eo-beginner-1", {"chosen": ["eo-flooding"]})
-        store.save("emotional-overwhelm", "spot-signs", "eo-beginner-1", {"chosen": ["eo-flooding", "eo-tears"]})
-        store.save("emotional-overwhelm", "respond", "eo-s1", respond_answer("Mmm, that sounds like a lot. " * 14))
-        store.save("emotional-overwhelm", "reflect", "r1", {"stages": {"feelings": "Ich merke… 心"}}, shared=True)
-        store.save("emotional-overwhelm", "reflect", "r2", {"stages": {"feelings": PRIVATE}})
+        store.save(PRACTICE, "spot-signs", "mh-beginner-1", {"chosen": ["mh-forgot-again"]})
+        store.save(PRACTICE, "spot-signs", "mh-beginner-1", {"chosen": ["mh-forgot-again", "mh-vague-about-week"]})
+        store.save(PRACTICE, "respond", "mh-cs-beginner-1", respond_answer("Mmm, that sounds like a lot. " * 14))
+        store.save(PRACTICE, "reflect", "r1", {"stages": {"feelings": "Ich merke… 心"}}, shared=True)
+        store.save(PRACTICE, "reflect", "r2", {"stages": {"feelings": PRIVATE}})
         store.save(
-            "emotional-overwhelm",
+            PRACTICE,
             "feedback",
-            "spot-signs/eo-beginner-1",
+            "spot-signs/mh-beginner-1",
             {"comment": "ok"},
             role="supervisor",
             author="Dr B",
@@ -48,7 +49,7 @@ PRIVATE = "a private reflection, never in a hand-in"
 
 
 def respond_answer(text: str) -> dict[str, Any]:
-    return {"statement": "eo-s1", "difficulty": "beginner", "response": text}
+    return {"statement": "mh-cs-beginner-1", "difficulty": "beginner", "response": text}
 
 
 def handin(rows: list[Any], **header: Any) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def write(path: Path, document: Any) -> Path:
 
 
 def test_a_backup_holds_every_attempt_in_order(filled: ResponseStore) -> None:
-    filled.save_draft("emotional-overwhelm", "reflect", "r3", {"feelings": "half-typed"})
+    filled.save_draft(PRACTICE, "reflect", "r3", {"feelings": "half-typed"})
     document = export_responses(filled, backup=True)
     assert (document["format"], document["version"], document["trainee"]) == (FORMAT, 1, "Alice Ábel")
     assert document["exported_at"].endswith("+00:00")
@@ -91,14 +92,14 @@ def test_a_backup_holds_every_attempt_in_order(filled: ResponseStore) -> None:
 
 
 def test_a_handin_leaves_out_private_reflections_drafts_and_supervisor_notes(filled: ResponseStore) -> None:
-    filled.save_draft("emotional-overwhelm", "reflect", "r3", {"feelings": "half-typed"})
+    filled.save_draft(PRACTICE, "reflect", "r3", {"feelings": "half-typed"})
     document = export_responses(filled)
     text = json.dumps(document, ensure_ascii=False)
     assert PRIVATE not in text and "half-typed" not in text and "Dr B" not in text
     assert [(r["exercise"], r["item"]) for r in document["attempts"]] == [
-        ("spot-signs", "eo-beginner-1"),
-        ("spot-signs", "eo-beginner-1"),
-        ("respond", "eo-s1"),
+        ("spot-signs", "mh-beginner-1"),
+        ("spot-signs", "mh-beginner-1"),
+        ("respond", "mh-cs-beginner-1"),
         ("reflect", "r1"),
     ]
 
@@ -155,7 +156,7 @@ def test_a_handin_with_a_supervisor_row_is_refused(filled: ResponseStore, tmp_pa
 def test_a_later_handin_adds_only_the_new_attempts(filled: ResponseStore, tmp_path: Path) -> None:
     supervisor = tmp_path / "supervisor"
     import_handin(write_export(filled, tmp_path / "week1.json"), supervisor)
-    filled.save("emotional-overwhelm", "respond", "eo-s2", respond_answer("new this week"))
+    filled.save(PRACTICE, "respond", "mh-cs-beginner-2", respond_answer("new this week"))
     result = import_handin(write_export(filled, tmp_path / "week2.json"), supervisor)
     assert (result.added, result.skipped_existing) == (1, 4)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.unit.conftest import COURSE
 
 HANDINS = FIXTURES / "handins"
 
@@ -55,7 +56,8 @@ def test_the_report_leaves_each_malformed_handin_out_and_is_still_made(tmp_path:
     folder.mkdir()
     for name in CASES:
         (folder / name).write_bytes((HANDINS / name).read_bytes())
-    result = run_cli("report", str(folder), "--out", str(tmp_path / "report"), "--format", "html,csv")
+    args = ["report", str(folder), "--content", str(COURSE), "--out", str(tmp_path / "report"), "--format", "html,csv"]
+    result = run_cli(*args)
     assert result.code == 1 and "Traceback" not in result.err
     assert f"{len(CASES)} file(s) left out" in result.err
     html = (tmp_path / "report.html").read_text(encoding="utf-8")

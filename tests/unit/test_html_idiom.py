@@ -27,14 +27,11 @@ from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import score_classify, score_triage
 from clinician_workbook.session import Session
 from clinician_workbook.supervision import Supervision
+from tests.unit.conftest import CONCERNS, COURSE, PRACTICE
 
 from .test_escaping import Parsed
 
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    """Still the bundled course (not yet moved to the fixture course, issue 15): its pages are named by bundled ids."""
-    return load_bundled()
+STRATEGIES = load_bundled(COURSE).course.strategies_page.id  # the fixture course's strategies page
 
 # Trainee text that would turn into markup, a link or bold if anything interpreted it.
 HOSTILE = "<b>bold</b> & [x](javascript:alert(1)) **strong** <script>alert(2)</script>"
@@ -89,7 +86,7 @@ def test_the_markup_functions_are_the_boundary() -> None:
 
 @pytest.fixture
 def hostile_course(catalog: Catalog) -> Catalog:
-    """The bundled course with raw HTML in prose every text section shows."""
+    """The fixture course with raw HTML in prose every text section shows."""
     hostile = copy.deepcopy(catalog)
 
     def spoil(kind: str, item_id: str, **fields: str) -> None:
@@ -114,11 +111,11 @@ def hostile_course(catalog: Catalog) -> Catalog:
         ("welcome", "header"),
         ("welcome", "safety"),
         ("welcome", "references"),
-        ("navigating-challenges", "strategies"),
-        ("when-concerning", "red_flags"),
-        ("emotional-overwhelm", "header"),
-        ("emotional-overwhelm", "signs"),
-        ("emotional-overwhelm", "progress"),
+        (STRATEGIES, "strategies"),
+        (CONCERNS, "red_flags"),
+        (PRACTICE, "header"),
+        (PRACTICE, "signs"),
+        (PRACTICE, "progress"),
     ],
 )
 def test_course_prose_with_raw_html_renders_as_text(
@@ -135,45 +132,53 @@ def test_course_prose_with_raw_html_renders_as_text(
 
 
 @pytest.mark.parametrize("mode", ["interactive", "handout", "review"])
-def test_the_trainee_name_in_a_session_header_is_text(shown: list[str], tmp_path: Path, mode: str) -> None:
-    wb = Session("emotional-overwhelm", trainee=HOSTILE, mode=mode, cohort=HOSTILE, responses=tmp_path)
+def test_the_trainee_name_in_a_session_header_is_text(
+    catalog: Catalog, shown: list[str], tmp_path: Path, mode: str
+) -> None:
+    wb = Session(PRACTICE, trainee=HOSTILE, mode=mode, cohort=HOSTILE, responses=tmp_path, catalog=catalog)
     wb.header()
     inert(shown[0])
 
 
-def test_a_date_that_is_not_a_date_never_reaches_a_page(tmp_path: Path) -> None:
+def test_a_date_that_is_not_a_date_never_reaches_a_page(catalog: Catalog, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"^date: .* is not a date; give one as YYYY-MM-DD"):
-        Session("emotional-overwhelm", trainee="Ada", date=HOSTILE, responses=tmp_path)
+        Session(PRACTICE, trainee="Ada", date=HOSTILE, responses=tmp_path, catalog=catalog)
 
 
 @pytest.fixture
 def hostile_store(catalog: Catalog, tmp_path: Path) -> Iterator[Path]:
     """A trainee (with a hostile name) whose every free-text answer is hostile, with supervisor notes."""
     path = store_path(tmp_path, HOSTILE)
-    statement = next(s for s in catalog.client_statements if s.challenge == "feeling-stuck")
-    criteria = [c.id for c in catalog.skill_criteria if c.challenge == "feeling-stuck"]
-    prompt = next(p for p in catalog.reflection_prompts if p.challenge == "feeling-stuck")
+    statement = next(s for s in catalog.client_statements if s.challenge == PRACTICE)
+    criteria = [c.id for c in catalog.skill_criteria if c.challenge == PRACTICE]
+    prompt = next(p for p in catalog.reflection_prompts if p.challenge == PRACTICE)
     with ResponseStore(path, HOSTILE) as store:
         respond = {"statement": statement.id, "difficulty": statement.difficulty, "response": HOSTILE}
-        store.save("feeling-stuck", "respond", statement.id, respond)
+        store.save(PRACTICE, "respond", statement.id, respond)
         rated = {**respond, "ratings": dict.fromkeys(criteria, 2), "felt": "about right", "next_difficulty": "beginner"}
-        store.save("feeling-stuck", "respond", statement.id, rated)
-        store.save("feeling-stuck", "reflect", prompt.id, {"stages": {"description": HOSTILE}}, shared=True)
+        store.save(PRACTICE, "respond", statement.id, rated)
+        store.save(PRACTICE, "reflect", prompt.id, {"stages": {"description": HOSTILE}}, shared=True)
         note = {"ratings": {criteria[0]: 3}, "comment": HOSTILE, "next_step": HOSTILE}
-        store.save("feeling-stuck", "feedback", f"respond/{statement.id}", note, role="supervisor", author=HOSTILE)
+        store.save(PRACTICE, "feedback", f"respond/{statement.id}", note, role="supervisor", author=HOSTILE)
     yield path
 
 
 @pytest.mark.parametrize("section", ["respond", "reflections"])
-def test_trainee_answers_in_review_sections_are_text(hostile_store: Path, shown: list[str], section: str) -> None:
-    wb = Session("feeling-stuck", trainee=HOSTILE, mode="review", responses=hostile_store.parent, show_private=True)
+def test_trainee_answers_in_review_sections_are_text(
+    catalog: Catalog, hostile_store: Path, shown: list[str], section: str
+) -> None:
+    wb = Session(
+        PRACTICE, trainee=HOSTILE, mode="review", responses=hostile_store.parent, show_private=True, catalog=catalog
+    )
     getattr(wb, section)()
     inert(shown[0])
 
 
 @pytest.mark.parametrize("section", ["header", "responses", "reflections"])
-def test_trainee_answers_in_the_supervisor_view_are_text(hostile_store: Path, shown: list[str], section: str) -> None:
-    view = Supervision(hostile_store, supervisor=HOSTILE)
+def test_trainee_answers_in_the_supervisor_view_are_text(
+    catalog: Catalog, hostile_store: Path, shown: list[str], section: str
+) -> None:
+    view = Supervision(hostile_store, supervisor=HOSTILE, catalog=catalog)
     try:
         getattr(view, section)()
     finally:

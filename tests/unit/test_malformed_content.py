@@ -1,7 +1,10 @@
 """A corpus of malformed content files: each gives a clear one-line error, never a traceback.
 
-Every fixture is dropped into a copy of the (valid) bundled course, so exactly one thing is
-wrong; the test asserts the file, the field (or line) and the problem are named.
+Every fixture is dropped into a copy of the (valid) fixture course, so exactly one thing is
+wrong; the test asserts the file, the field (or line) and the problem are named. The one
+exception is unknown-id.md: the README's malformed-input table quotes its message as a person
+sees it on the bundled course (test_malformed_table.py), so it names bundled ids and is dropped
+into a copy of the bundled course.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from clinician_workbook.content.sources import DEFAULT_LIMITS
 from tests.conftest import FIXTURES, Result
 
 MALFORMED = FIXTURES / "malformed"
+ON_THE_BUNDLED_COURSE = {"unknown-id.md"}  # quoted by the README for the shipped course
 
 # fixture file -> (field named in the message, or ":LINE:[ field]" after the file name; words the
 # message must contain)
@@ -46,7 +50,7 @@ CASES: dict[str, tuple[str, str]] = {
     # reported in the file read second (content/ is read in sorted path order), naming the first
     "duplicate-id.yaml": (
         ":2: id",
-        "duplicate id 'feeling-stuck' (first defined at content/challenges/feeling-stuck.yaml:2)",
+        "duplicate id 'test-practice' (first defined at content/challenges/test-practice.yaml:2)",
     ),
     "bad-difficulty.md": ("difficulty", "'expert'"),
     "empty.yaml": ("", "file is empty"),
@@ -76,7 +80,7 @@ CASES: dict[str, tuple[str, str]] = {
     ),
     "duplicate-order.yaml": (
         ":3: order",
-        "order 2 is taken by challenge 'resistance-avoidance' (content/challenges/resistance-avoidance.yaml:2)",
+        "order 2 is taken by challenge 'test-concerns' (content/challenges/test-concerns.yaml:2)",
     ),
     "unknown-kind.md": (
         ":2: kind",
@@ -91,10 +95,11 @@ def test_corpus_is_complete() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_malformed_file_is_reported(name: str, content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_file_is_reported(name: str, request: pytest.FixtureRequest, run_cli) -> None:  # type: ignore[no-untyped-def]
     field, words = CASES[name]
-    shutil.copy(MALFORMED / name, content_copy / name)
-    result = run_cli("validate", str(content_copy))
+    course: Path = request.getfixturevalue("content_copy" if name in ON_THE_BUNDLED_COURSE else "fixture_copy")
+    shutil.copy(MALFORMED / name, course / name)
+    result = run_cli("validate", str(course))
     assert result.code == 1
     assert result.out == ""
     lines = result.err.splitlines()
@@ -120,36 +125,36 @@ def _one_line(result: Result, name: str) -> str:
     return line
 
 
-def test_too_large_file_is_refused_unread(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_too_large_file_is_refused_unread(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     # valid YAML, one byte over the limit: refused by size, before any parsing
-    big = content_copy / "big.yaml"
+    big = fixture_copy / "big.yaml"
     big.write_bytes(b"# " + b"x" * (DEFAULT_LIMITS.max_bytes - 1))
     assert big.stat().st_size == DEFAULT_LIMITS.max_bytes + 1
-    line = _one_line(run_cli("validate", str(content_copy)), "big.yaml")
+    line = _one_line(run_cli("validate", str(fixture_copy)), "big.yaml")
     assert line == "content/big.yaml: file is larger than 2 MiB, the limit for one content file; split it"
 
 
-def test_file_at_the_size_limit_is_read(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    big = content_copy / "big.yaml"
+def test_file_at_the_size_limit_is_read(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    big = fixture_copy / "big.yaml"
     comment = "# " + "x" * 1022 + "\n"
     big.write_text("strategies: []\n" + comment * (DEFAULT_LIMITS.max_bytes // len(comment) - 1))
     assert big.stat().st_size <= DEFAULT_LIMITS.max_bytes
-    result = run_cli("validate", str(content_copy))
+    result = run_cli("validate", str(fixture_copy))
     assert result.code == 0, result.err
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
-def test_unreadable_file(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    locked = content_copy / "locked.yaml"
+def test_unreadable_file(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    locked = fixture_copy / "locked.yaml"
     locked.write_text("strategies: []\n")
     locked.chmod(0)
-    line = _one_line(run_cli("validate", str(content_copy)), "locked.yaml")
+    line = _one_line(run_cli("validate", str(fixture_copy)), "locked.yaml")
     assert line == "content/locked.yaml: cannot read the file: permission denied"
 
 
-def test_unreadable_file_as_any_user(content_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_file_as_any_user(fixture_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     # the same path as above for a test run as root, which chmod cannot lock out
-    locked = content_copy / "locked.yaml"
+    locked = fixture_copy / "locked.yaml"
     locked.write_text("strategies: []\n")
     real_open = Path.open
 
@@ -159,21 +164,21 @@ def test_unreadable_file_as_any_user(content_copy: Path, run_cli, monkeypatch: p
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", refuse)
-    line = _one_line(run_cli("validate", str(content_copy)), "locked.yaml")
+    line = _one_line(run_cli("validate", str(fixture_copy)), "locked.yaml")
     assert line == "content/locked.yaml: cannot read the file: permission denied"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists a folder whatever its mode")
-def test_unlistable_folder(content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
-    (content_copy / "vignettes").chmod(0)
+def test_unlistable_folder(fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (fixture_copy / "vignettes").chmod(0)
     try:
-        line = _one_line(run_cli("validate", str(content_copy)), "vignettes")
+        line = _one_line(run_cli("validate", str(fixture_copy)), "vignettes")
     finally:
-        (content_copy / "vignettes").chmod(0o755)
+        (fixture_copy / "vignettes").chmod(0o755)
     assert line == "content/vignettes: cannot list this folder: permission denied"
 
 
-def test_unlistable_folder_as_any_user(content_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_unlistable_folder_as_any_user(fixture_copy: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     # its items would otherwise vanish from the course without a word (Path.rglob skips the folder)
     real_scandir = os.scandir
 
@@ -183,14 +188,14 @@ def test_unlistable_folder_as_any_user(content_copy: Path, run_cli, monkeypatch:
         return real_scandir(path)
 
     monkeypatch.setattr(os, "scandir", refuse)
-    line = _one_line(run_cli("validate", str(content_copy)), "vignettes")
+    line = _one_line(run_cli("validate", str(fixture_copy)), "vignettes")
     assert line == "content/vignettes: cannot list this folder: permission denied"
 
 
-def test_cli_process_prints_no_traceback(content_copy: Path) -> None:
-    shutil.copy(MALFORMED / "not-utf8.yaml", content_copy / "not-utf8.yaml")
+def test_cli_process_prints_no_traceback(fixture_copy: Path) -> None:
+    shutil.copy(MALFORMED / "not-utf8.yaml", fixture_copy / "not-utf8.yaml")
     done = subprocess.run(
-        [sys.executable, "-m", "clinician_workbook.cli", "validate", str(content_copy)],
+        [sys.executable, "-m", "clinician_workbook.cli", "validate", str(fixture_copy)],
         capture_output=True,
         text=True,
         check=False,

@@ -15,6 +15,7 @@ import pytest
 from clinician_workbook.errors import UsageError
 from clinician_workbook.options import parse_date
 from clinician_workbook.session import Session
+from tests.unit.conftest import COURSE
 
 ROSTER = "trainee_id,name,cohort,supervisor\nt1,Ada Lovelace,C1,Dr B\n"
 EMPTY_TRAINEE = "error: --trainee: empty; give the trainee's name or id"
@@ -106,14 +107,14 @@ def test_notebook_parameters_are_checked_like_options(
     """``papermill -p trainee ""`` is a mistake, not the demo trainee; only a missing trainee falls back."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UsageError) as caught:
-        Session("welcome", responses=tmp_path / "r", **parameters)  # type: ignore[arg-type]
+        Session("welcome", responses=tmp_path / "r", content=COURSE, **parameters)  # type: ignore[arg-type]
     assert str(caught.value) == expected
     assert not any(tmp_path.iterdir())
 
 
 def test_a_missing_trainee_still_falls_back_to_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert Session("welcome", trainee=None, responses=tmp_path / "r").trainee == "demo"
+    assert Session("welcome", trainee=None, responses=tmp_path / "r", content=COURSE).trainee == "demo"
 
 
 def test_dates_keep_their_iso_form() -> None:

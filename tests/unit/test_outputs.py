@@ -20,6 +20,7 @@ from clinician_workbook.errors import OutputError, UsageError
 from clinician_workbook.files import write_atomic
 from clinician_workbook.outputs import check_file, check_folder
 from clinician_workbook.responses import ResponseStore, store_path
+from tests.unit.conftest import COURSE, PRACTICE
 
 ROSTER = "trainee_id,name,cohort,supervisor\nt1,Ada Lovelace,C1,Dr B\n"
 
@@ -27,15 +28,15 @@ ROSTER = "trainee_id,name,cohort,supervisor\nt1,Ada Lovelace,C1,Dr B\n"
 # and a symlink "link.csv"; no command gets as far as reading answers or rendering
 CASES = {
     "export --out FILE": (
-        ["export", "--trainee", "Ada", "--out", "taken"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "taken"],
         "error: --out: taken is a file, not a folder; choose another name",
     ),
     "export --out /": (
-        ["export", "--trainee", "Ada", "--out", "/"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "/"],
         "error: --out: / is the root folder; choose a folder of its own",
     ),
     "export --out FILE/sub": (
-        ["export", "--trainee", "Ada", "--out", "taken/sub"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "taken/sub"],
         "error: --out: cannot create taken/sub: taken is a file, not a folder",
     ),
     "batch --out FILE": (
@@ -129,7 +130,7 @@ LOCKED = {
         "error: --out: cannot create locked/out: locked is not writable (permission denied)",
     ),
     "export --out READONLY": (
-        ["export", "--trainee", "Ada", "--out", "locked"],
+        ["export", "--trainee", "Ada", "--content", str(COURSE), "--out", "locked"],
         "error: --out: locked is not writable (permission denied)",
     ),
     "report --out READONLY/name": (
@@ -209,20 +210,21 @@ def _failing_replace(err: OSError) -> Callable[[object, object], None]:
     ids=["ENOSPC", "EACCES"],
 )
 def test_report_write_errors_are_one_line_and_leave_nothing(
-    place: Path, run_cli, monkeypatch: pytest.MonkeyPatch, answered_store: Path, err: OSError, expected: str
+    place: Path, run_cli, monkeypatch: pytest.MonkeyPatch, answered_fixture_store: Path, err: OSError, expected: str
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(files.os, "replace", _failing_replace(err))
-    _refused(run_cli, place, ["report", str(answered_store), "--out", "out/cohort", "--format", "csv"], expected)
+    args = ["report", str(answered_fixture_store), "--content", str(COURSE), "--out", "out/cohort", "--format", "csv"]
+    _refused(run_cli, place, args, expected)
 
 
 def test_init_on_a_full_disk_leaves_no_half_workspace(place: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(files.os, "replace", _failing_replace(NO_SPACE))
-    _refused(run_cli, place, ["init", "new/ws", "--trainee", "Ada"], INIT_FULL)
+    _refused(run_cli, place, ["init", "new/ws", "--trainee", "Ada", "--content", str(COURSE)], INIT_FULL)
 
 
 def test_a_hand_in_on_a_full_disk(place: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     with ResponseStore(store_path(place / "responses", "Ada"), "Ada") as store:
-        store.save("feeling-stuck", "reflect", "st-reflect-1", {"stages": {"feelings": "tired"}}, shared=True)
+        store.save(PRACTICE, "reflect", "mh-reflect-1", {"stages": {"feelings": "tired"}}, shared=True)
     monkeypatch.setattr(files.os, "replace", _failing_replace(NO_SPACE))
     args = ["responses", "export", "--trainee", "Ada", "--responses", "responses", "--out", "h.json"]
     _refused(run_cli, place, args, HANDIN_FULL)

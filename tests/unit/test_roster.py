@@ -13,6 +13,7 @@ import pytest
 
 from clinician_workbook.errors import RosterError
 from clinician_workbook.roster import read_roster
+from tests.unit.conftest import COURSE
 
 HEADER = "trainee_id,name,cohort,supervisor,difficulty\n"
 GOOD = "t1,Ada Lovelace,C1,Dr B,beginner\n"
@@ -156,8 +157,8 @@ def test_good_rosters_are_read(tmp_path: Path, text: str) -> None:
 def test_unknown_challenge(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.chdir(tmp_path)
     Path("roster.csv").write_text(HEADER + GOOD, encoding="utf-8")
-    result = run_cli("batch", "roster.csv", "--challenges", "feeling-stuk", "--out", "out")
-    assert result.code == 1 and "did you mean 'feeling-stuck'" in result.err
+    result = run_cli("batch", "roster.csv", "--content", str(COURSE), "--challenges", "test-practise", "--out", "out")
+    assert result.code == 1 and "did you mean 'test-practice'" in result.err
     assert not Path("out").exists()
 
 

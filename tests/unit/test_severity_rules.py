@@ -1,5 +1,6 @@
 """Severity by construction: each rule of `workbook validate` on triage keys, broken once, gives
-one line naming file, line and field (fixtures in tests/fixtures/severity, one case each)."""
+one line naming file, line and field (fixtures in tests/fixtures/severity, one case each), each
+dropped into a copy of the fixture course (which holds the actions and red flags they name)."""
 
 from __future__ import annotations
 
@@ -45,10 +46,10 @@ def test_corpus_is_complete() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_severity_rule_gives_one_located_line(name: str, content_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_severity_rule_gives_one_located_line(name: str, fixture_copy: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     line, field, words = CASES[name]
-    shutil.copy(SEVERITY / name, content_copy / "triage" / name)
-    result = run_cli("validate", str(content_copy))
+    shutil.copy(SEVERITY / name, fixture_copy / "triage" / name)
+    result = run_cli("validate", str(fixture_copy))
     assert result.code == 1
     (found,) = result.err.splitlines()
     assert found.startswith(f"content/triage/{name}:{line}: {field}: "), found

@@ -16,7 +16,7 @@ from clinician_workbook.content.sources import (
     parse_yaml,
     read_text,
 )
-from clinician_workbook.paths import bundled_content_dir
+from tests.unit.conftest import COURSE
 
 
 def test_lines_of_keys_and_items() -> None:
@@ -166,7 +166,7 @@ def test_same_rules_without_libyaml(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_fields_under_matches_a_scan_of_every_path() -> None:
     # the slice-based lookup must give exactly what scanning all of the file's paths gives
-    text = (bundled_content_dir() / "practice" / "resistance-avoidance.yaml").read_text(encoding="utf-8")
+    text = (COURSE / "practice" / "test-practice.yaml").read_text(encoding="utf-8")
     source = parse_yaml(text, "f.yaml")
     for base in source.lines:
         size = len(base)

@@ -27,6 +27,7 @@ from clinician_workbook.responses import (
     trainee_id,
 )
 from clinician_workbook.responses import store as store_module
+from tests.unit.conftest import PRACTICE
 
 TRICKY_IDS = [
     "../x",
@@ -292,10 +293,10 @@ def test_errors_survive_pickling() -> None:
 def rated_round(response: str = "I notice you went quiet when we talked about your sister.") -> dict[str, Any]:
     """A valid ``respond`` answer: one rated round of deliberate practice."""
     return {
-        "statement": "ra-cs-beginner-1",
+        "statement": "mh-cs-beginner-1",
         "difficulty": "beginner",
         "response": response,
-        "ratings": {"ra-crit-name-the-shift": 3, "ra-crit-validate-protection": 2},
+        "ratings": {"mh-crit-curious-not-pressing": 3, "mh-crit-own-your-part": 2},
         "felt": "about right",
         "next_difficulty": "beginner",
     }
@@ -303,7 +304,7 @@ def rated_round(response: str = "I notice you went quiet when we talked about yo
 
 def test_save_returns_the_committed_attempt(store: ResponseStore) -> None:
     answer = rated_round()
-    saved = store.save("resistance-avoidance", "respond", "ra-cs-beginner-1", answer)
+    saved = store.save(PRACTICE, "respond", "mh-cs-beginner-1", answer)
     assert re.fullmatch(r"[0-9a-f]{32}", saved.uid)
     when = datetime.fromisoformat(saved.time)
     assert when.utcoffset() is not None and when.utcoffset() == UTC.utcoffset(None)
@@ -311,10 +312,10 @@ def test_save_returns_the_committed_attempt(store: ResponseStore) -> None:
     assert (saved.trainee, saved.role, saved.author, saved.shared, saved.seq) == ("alice", "trainee", None, False, 1)
     assert saved.answer == answer
     answer["response"] = "changed afterwards"  # the caller's dict is not the saved answer ...
-    answer["ratings"]["ra-crit-name-the-shift"] = 0  # ... nor anything inside it
+    answer["ratings"]["mh-crit-curious-not-pressing"] = 0  # ... nor anything inside it
     for kept in (saved.answer, store.attempts()[0].answer):
         assert kept["response"].startswith("I notice")
-        assert kept["ratings"]["ra-crit-name-the-shift"] == 3
+        assert kept["ratings"]["mh-crit-curious-not-pressing"] == 3
     # Committed: another connection sees it straight away.
     with raw(store.path) as conn:
         assert conn.execute("SELECT uid FROM attempts").fetchall() == [(saved.uid,)]
@@ -379,8 +380,8 @@ REFUSED = [
     pytest.param(
         "respond",
         "trainee",
-        rated_round() | {"ratings": {"ra-crit-name-the-shift": float("nan")}},
-        "answer.ratings.ra-crit-name-the-shift",
+        rated_round() | {"ratings": {"mh-crit-curious-not-pressing": float("nan")}},
+        "answer.ratings.mh-crit-curious-not-pressing",
         "",
         id="nan-rating",
     ),
@@ -539,18 +540,18 @@ def test_import_refuses_an_answer_that_does_not_fit(store: ResponseStore) -> Non
 
 
 def test_a_new_draft_replaces_the_last_one_of_its_item(store: ResponseStore) -> None:
-    first = store.save_draft("c", "respond", "ra-cs-beginner-1", {"response": "I notice"})
+    first = store.save_draft("c", "respond", "mh-cs-beginner-1", {"response": "I notice"})
     assert first is not None and first.role == "draft"
-    second = store.save_draft("c", "respond", "ra-cs-beginner-1", {"response": "I notice you", "note": "  "})
+    second = store.save_draft("c", "respond", "mh-cs-beginner-1", {"response": "I notice you", "note": "  "})
     assert second is not None
     assert store.attempts() == [second]  # one row per item: the earlier draft is gone
     # every field is kept, a blank one too: a box the trainee emptied must stay empty on refill
     assert second.answer == {"fields": {"response": "I notice you", "note": "  "}}
-    assert store.draft("c", "respond", "ra-cs-beginner-1") == {"response": "I notice you", "note": "  "}
-    assert store.draft("c", "respond", "ra-cs-beginner-2") == {}  # no draft: nothing to refill
-    kept = store.draft("c", "respond", "ra-cs-beginner-1")
+    assert store.draft("c", "respond", "mh-cs-beginner-1") == {"response": "I notice you", "note": "  "}
+    assert store.draft("c", "respond", "mh-cs-beginner-2") == {}  # no draft: nothing to refill
+    kept = store.draft("c", "respond", "mh-cs-beginner-1")
     kept["response"] = "changed by the caller"
-    assert store.draft("c", "respond", "ra-cs-beginner-1") == {"response": "I notice you", "note": "  "}
+    assert store.draft("c", "respond", "mh-cs-beginner-1") == {"response": "I notice you", "note": "  "}
 
 
 def test_a_draft_that_does_not_fit_leaves_the_last_one_in_place(store: ResponseStore) -> None:

@@ -29,6 +29,7 @@ def catalog() -> Catalog:
     """Still the bundled course (not yet moved to the fixture course, issue 15): its pages are named by bundled ids."""
     return load_bundled()
 
+
 MARK = "FOR-SUPERVISORS-ONLY"
 
 

@@ -36,6 +36,7 @@ def catalog() -> Catalog:
     """Still the bundled course (not yet moved to the fixture course, issue 15): its pages are named by bundled ids."""
     return load_bundled()
 
+
 # Trainee text that would turn into markup, a link or bold if anything interpreted it.
 HOSTILE = "<b>bold</b> & [x](javascript:alert(1)) **strong** <script>alert(2)</script>"
 # Course prose with raw HTML: Markdown is allowed, HTML never.

@@ -136,6 +136,24 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_supervise(args: argparse.Namespace) -> int:
+    from .lab import run_supervision
+    from .notebooks import write_supervision_notebook
+
+    responses = Path(args.responses)
+    if responses.suffix not in (".sqlite", ".json"):
+        raise UsageError(f"{responses}: neither a trainee store (.sqlite) nor a hand-in file (.json)")
+    if not responses.is_file():
+        raise UsageError(f"{responses}: no such file")
+    supervisor = check_trainee(args.supervisor, "--supervisor")  # a name a file can hold, never empty
+    copies = Path(args.copies) if args.copies else None
+    notebook = write_supervision_notebook(Path(args.dir), responses, supervisor, copies, _course(args))
+    if args.prepare_only:
+        print(notebook)
+        return 0
+    return run_supervision(Path(args.dir).resolve(), notebook, port=args.port, open_browser=not args.no_browser)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     jobs, when = parse_jobs(args.jobs), parse_date(args.date)
     check_folder(Path(args.out))
@@ -263,6 +281,16 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out", default="build/batch", metavar="DIR")
     batch.set_defaults(func=cmd_batch)
 
+    supervise = commands.add_parser("supervise", help="open the supervisor notebook on a trainee's store or hand-in")
+    supervise.add_argument("responses", metavar="STORE|HANDIN", help="the trainee's .sqlite store or .json hand-in")
+    supervise.add_argument("--supervisor", required=True, metavar="NAME", help="your name, saved with your feedback")
+    supervise.add_argument("--copies", metavar="DIR", help="where a hand-in is imported (default: beside it)")
+    supervise.add_argument("--dir", default="supervision", metavar="DIR", help="your folder for the notebook")
+    supervise.add_argument("--port", type=int, default=None)
+    supervise.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    supervise.add_argument("--prepare-only", action="store_true", help="write the notebook, print its path, stop")
+    supervise.set_defaults(func=cmd_supervise)
+
     preview = commands.add_parser("preview", help="one page as HTML without Jupyter, for course authors")
     preview.add_argument("page", metavar="PAGE", help="a page id, e.g. welcome or a challenge id")
     preview.add_argument("--mode", default="handout", choices=["handout", "review"])
@@ -277,7 +305,17 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="html,pdf,csv", metavar="html,pdf,csv")
     report.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     report.set_defaults(func=cmd_report)
-    for command in (validate, stats, init, lab, export, batch, preview, report):  # every command that reads the course
+    for command in (
+        validate,
+        stats,
+        init,
+        lab,
+        export,
+        batch,
+        preview,
+        supervise,
+        report,
+    ):  # every command that reads the course
         command.add_argument("--content", metavar="DIR", help=CONTENT_HELP)
     return parser
 

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from .lifetime import Stopped, parent_death_preexec, stop_on_signals
 from .workspace import Workspace
@@ -38,22 +39,28 @@ LAB_CONFIG = {
 }
 
 
-def write_lab_config(workspace: Workspace) -> Path:
-    folder = workspace.root / ".workbook"
+def write_lab_config(root: Path, opening: str = "00-welcome.ipynb") -> Path:
+    """Lab's config for ``root``, opening on the notebook ``opening``."""
+    folder = root / ".workbook"
     folder.mkdir(mode=0o700, exist_ok=True)
     config = folder / "jupyter_lab_config.json"
-    config.write_text(json.dumps(LAB_CONFIG, indent=1) + "\n", encoding="utf-8")
+    settings = json.loads(json.dumps(LAB_CONFIG))
+    settings["LabApp"]["default_url"] = f"/lab/tree/{quote(opening)}"
+    config.write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")
     return config
 
 
-def lab_command(workspace: Workspace, port: int | None = None, open_browser: bool = True) -> list[str]:
-    """The ``jupyter lab`` command line for ``workspace``."""
+def lab_command(
+    workspace: Workspace | Path, port: int | None = None, open_browser: bool = True, opening: str = "00-welcome.ipynb"
+) -> list[str]:
+    """The ``jupyter lab`` command line for a workspace (or any folder), opening on ``opening``."""
+    root = workspace.root if isinstance(workspace, Workspace) else workspace
     command = [
         sys.executable,
         "-m",
         "jupyterlab",
-        f"--config={write_lab_config(workspace)}",
-        f"--ServerApp.root_dir={workspace.root}",
+        f"--config={write_lab_config(root, opening)}",
+        f"--ServerApp.root_dir={root}",
     ]
     if port:
         command.append(f"--ServerApp.port={port}")
@@ -68,6 +75,12 @@ def run_lab(workspace: Workspace, port: int | None = None, open_browser: bool = 
     """Run JupyterLab in the foreground until the user stops it (Ctrl-C) or we get SIGTERM."""
     print(f"Opening JupyterLab on {workspace.root} (trainee: {workspace.trainee}). Stop it with Ctrl-C.")
     return run_server(lab_command(workspace, port, open_browser), workspace.root)
+
+
+def run_supervision(folder: Path, notebook: Path, port: int | None = None, open_browser: bool = True) -> int:
+    """JupyterLab on a supervisor's folder, opening the supervisor notebook ready to run."""
+    print(f"Opening the supervisor notebook {notebook} in JupyterLab. Run All, then give feedback. Stop with Ctrl-C.")
+    return run_server(lab_command(folder, port, open_browser, notebook.name), folder)
 
 
 def run_server(command: list[str], cwd: Path, stop_seconds: float = STOP_SECONDS) -> int:

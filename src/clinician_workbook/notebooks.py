@@ -15,7 +15,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .content.catalog import Catalog
-from .files import SHARED, write_atomic
+from .files import PRIVATE, SHARED, write_atomic
 from .pages import Page, pages
 
 HIDDEN = {"jupyter": {"source_hidden": True}}
@@ -97,19 +97,26 @@ def build(page: Page) -> Any:
     return nb
 
 
-def build_supervisor() -> Any:
+def build_supervisor(
+    responses: str = "hand-in.json",
+    supervisor: str = "Supervisor",
+    copies: str | None = None,
+    content: str | None = None,
+) -> Any:
+    """The supervisor notebook; ``workbook supervise`` fills in the three parameters."""
     nb = new_notebook()
     nb.metadata = _metadata()
     params = new_code_cell(
         "# Parameters (papermill can set these)\n"
-        'responses = "hand-in.json"  # the trainee\'s store (.sqlite) or hand-in file (.json)\n'
-        'supervisor = "Supervisor"  # your name, saved with your feedback\n'
-        "copies = None  # where a hand-in is imported to; None: supervisor-copies/ beside it",
+        f"responses = {responses!r}  # the trainee's store (.sqlite) or hand-in file (.json)\n"
+        f"supervisor = {supervisor!r}  # your name, saved with your feedback\n"
+        f"copies = {copies!r}  # where a hand-in is imported to; None: supervisor-copies/ beside it\n"
+        f"content = {content!r}  # the course folder; None: the bundled course",
         metadata={**HIDDEN, "tags": ["parameters"]},
     )
     steps = [
         "from clinician_workbook.supervision import supervise\n\n"
-        "sv = supervise(responses, supervisor, copies=copies)\nsv.header()",
+        "sv = supervise(responses, supervisor, copies=copies, content=content)\nsv.header()",
         "sv.responses()",
         "sv.triage()",
         "sv.reflections()",
@@ -119,6 +126,24 @@ def build_supervisor() -> Any:
     for index, cell in enumerate(nb.cells):
         cell.id = f"sv-{index:02d}"
     return nb
+
+
+def write_supervision_notebook(
+    folder: Path, responses: Path, supervisor: str, copies: Path | None = None, content: Path | None = None
+) -> Path:
+    """A supervisor notebook in ``folder`` for one trainee's store or hand-in, parameters filled in
+    (``review-<file>.ipynb``; rewritten each time, as it holds no feedback itself: that is saved
+    in the trainee's store)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"review-{responses.stem}.ipynb"
+    nb = build_supervisor(
+        str(responses.resolve()),
+        supervisor,
+        str(copies.resolve()) if copies else None,
+        str(content) if content else None,
+    )
+    write_atomic(path, notebook_text(nb), mode=PRIVATE)  # it names a trainee's file
+    return path
 
 
 def notebook_text(nb: Any) -> str:

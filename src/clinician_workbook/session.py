@@ -29,11 +29,12 @@ from .courses import load_course
 from .curriculum import progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
+from .exercises.base import Exercise
 from .feedback import TOGETHER, urgency_html
 from .options import check_trainee, parse_date
 from .pages import find_page, items_for, page_title, pages
 from .render import draft_notice, handout, render
-from .render.review import LABELS, Review
+from .render.review import LABELS, Review, feedback_notes, supervisor_feedback
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
 from .workspace import find_workspace
 
@@ -95,6 +96,12 @@ class StoreRecorder:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _on(exercise: Exercise, feedback_exercise: str, item: str) -> bool:
+    """Whether feedback on ``feedback_exercise``/``item`` belongs under ``exercise``: its own item,
+    or, for deliberate practice (one widget for every statement of the page), any statement."""
+    return feedback_exercise == exercise.exercise and (item == exercise.item or exercise.exercise == "respond")
 
 
 class Session:
@@ -241,8 +248,13 @@ class Session:
             self._show(reviewed())
         else:
             self._show(heading)
+            notes = feedback_notes(self.catalog, self.recorder.all())  # the supervisor's, read once
             for exercise in exercises():
                 display(exercise)
+                if isinstance(exercise, Exercise):  # the supervisor's feedback, under the answer it is on
+                    shown = [n for (ex, item), found in notes.items() for n in found if _on(exercise, ex, item)]
+                    if shown:
+                        self._show(supervisor_feedback(shown))
 
     def spot_signs(self) -> None:
         def exercises() -> Iterator[object]:

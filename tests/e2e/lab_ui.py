@@ -19,7 +19,17 @@ def wait_idle(page: Any, timeout: float = 60_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def accept_kernel_dialog(page: Any) -> None:
+    """On a loaded machine Lab may ask which kernel to start (its "Select Kernel" dialog) before the
+    notebook's own kernel is up; the notebook names python3, which the dialog offers: accept it."""
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    if dialog.count():
+        dialog.locator(".jp-mod-accept").first.click()
+        wait_idle(page)
+
+
 def menu(page: Any, title: str, command: str) -> None:
+    accept_kernel_dialog(page)
     page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click()
     page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']").first.click()
 

@@ -136,3 +136,48 @@ def test_supervisor_notebook_runs_under_papermill(trainee_store: Path, tmp_path:
         "application/vnd.jupyter.widget-view+json" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
     )
     assert widgets >= 3  # feedback forms for responses and triage answers
+
+
+def test_supervise_prepares_a_filled_in_notebook(trainee_store: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    made = run_cli(
+        "supervise",
+        str(trainee_store),
+        "--supervisor",
+        "Dr Ngozi Okafor",
+        "--dir",
+        str(tmp_path / "sv"),
+        "--prepare-only",
+    )
+    assert made.code == 0, made.err
+    notebook = Path(made.out.strip())
+    assert notebook.parent == tmp_path / "sv" and oct(notebook.stat().st_mode & 0o777) == "0o600"
+    params = nbformat.read(notebook, as_version=4).cells[1].source
+    assert f"responses = {str(trainee_store.resolve())!r}" in params and "supervisor = 'Dr Ngozi Okafor'" in params
+    for wrong, words in ((tmp_path / "x.csv", "neither a trainee store"), (tmp_path / "gone.sqlite", "no such file")):
+        refused = run_cli("supervise", str(wrong), "--supervisor", "Dr O", "--prepare-only")
+        assert refused.code == 1 and len(refused.err.splitlines()) == 1 and words in refused.err
+
+
+@pytest.mark.requires_kernel
+def test_feedback_shows_under_the_answer_in_the_trainees_notebook(
+    trainee_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinician_workbook import session as session_module
+    from clinician_workbook.session import Session
+
+    sv = Supervision(trainee_store, "Dr Ngozi Okafor")
+    (form, *_) = _forms(sv, "triage", monkeypatch)
+    form.comment.value = "Let's rehearse the <b>get help now</b> step together."
+    form.save_button.click()
+    sv.close()
+    page, item = form.item.split("/", 1)[0], form.item.split("/", 1)[1]
+    assert page == "triage"
+    shown: list[object] = []
+    monkeypatch.setattr(session_module, "display", shown.append)
+    wb = Session("when-concerning", trainee="Ada Test", responses=trainee_store.parent)
+    wb.triage()
+    after = [str(getattr(obj, "data", "")) for obj in shown]
+    position = next(i for i, obj in enumerate(shown) if getattr(obj, "item", None) == item)
+    assert "Supervisor feedback" in after[position + 1] and "Dr Ngozi Okafor" in after[position + 1]
+    assert "&lt;b&gt;get help now&lt;/b&gt;" in after[position + 1]  # the supervisor's text, as text
+    assert sum("Supervisor feedback" in text for text in after) == 1  # under that answer only

@@ -33,6 +33,7 @@ from .test_escaping import Parsed
 
 STRATEGIES = load_bundled(COURSE).course.strategies_page.id  # the fixture course's strategies page
 
+
 # Trainee text that would turn into markup, a link or bold if anything interpreted it.
 HOSTILE = "<b>bold</b> & [x](javascript:alert(1)) **strong** <script>alert(2)</script>"
 # Course prose with raw HTML: Markdown is allowed, HTML never.

@@ -62,8 +62,12 @@ class HTMLView(widgets.HTML):
         return str(proposal["value"])
 
 
-def button(label: str, style: str = "primary") -> widgets.Button:
-    return widgets.Button(description=label, button_style=style, layout=widgets.Layout(width="auto"))
+def button(label: str) -> widgets.Button:
+    """An exercise's button: Lab's primary style (white on blue, 4.6:1; its "success" and "info"
+    styles fall below 4.5:1), with the workbook's visible focus ring (``wb-button``)."""
+    made = widgets.Button(description=label, button_style="primary", layout=widgets.Layout(width="auto"))
+    made.add_class("wb-button")
+    return made
 
 
 class Exercise(widgets.VBox):

@@ -88,7 +88,7 @@ class Respond(Exercise):
             for cid in self.criteria
         }
         self.felt = widgets.ToggleButtons(options=list(FELT), value=None, description="")
-        self.rate = button("Save my ratings and continue", "success")
+        self.rate = button("Save my ratings and continue")
         self.rate.on_click(self.guarded(self._on_rate))
         rating_rows: list[widgets.Widget] = []
         for cid, slider in self.ratings.items():

@@ -45,7 +45,7 @@ class FeedbackForm(Exercise):
             ]
         self.comment = widgets.Textarea(placeholder="Your comment for the trainee", layout=widgets.Layout(width="100%"))
         self.next_step = widgets.Text(placeholder="One concrete next step", layout=widgets.Layout(width="100%"))
-        self.save_button = button("Save feedback", "info")
+        self.save_button = button("Save feedback")
         self.save_button.on_click(self.guarded(self._on_save))
         self.children = [HTMLView(shown), *rows, self.comment, self.next_step, self.save_button, self.status]
         self.guarded(self._refill)()

@@ -87,6 +87,35 @@ class Entry:
     notes: list[dict[str, Any]] = field(default_factory=list)
 
 
+def feedback_notes(catalog: Catalog, attempts: list[Attempt]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Supervisor feedback by (exercise, item), oldest first: what a review page and a trainee's
+    own notebook show under the answer. A note that cannot be read is left out."""
+    names = {c.id: criterion_name(c) for c in catalog.skill_criteria}
+    notes: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for a in in_order(attempts):
+        if a.role != "supervisor" or a.exercise != FEEDBACK or "/" not in a.item:
+            continue
+        note = read_answer(FEEDBACK, "supervisor", a.answer)
+        if isinstance(note, FeedbackAnswer):
+            exercise, item = a.item.split("/", 1)
+            notes[(exercise, item)].append(
+                {
+                    "author": a.author,
+                    "time": a.time,
+                    "comment": note.comment,
+                    "next_step": note.next_step,
+                    # never a raw key as markup
+                    "ratings": [(names[k], v) for k, v in note.ratings.items() if k in names],
+                }
+            )
+    return notes
+
+
+def supervisor_feedback(notes: list[dict[str, Any]]) -> Markup:
+    """Notes from ``feedback_notes`` as HTML (empty when there are none)."""
+    return render("review.html.j2", "supervisor", notes=notes)
+
+
 class Review:
     """Everything a review page shows for one trainee and one challenge.
 
@@ -99,25 +128,10 @@ class Review:
         self.catalog, self.challenge, self.include_private = catalog, challenge, include_private
         self.attempts = [a for a in in_order(attempts) if a.challenge == challenge]
         self.mine: dict[tuple[str, str], list[Attempt]] = defaultdict(list)
-        self.notes: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         for a in self.attempts:
             if a.role == "trainee":
                 self.mine[(a.exercise, a.item)].append(a)
-            elif a.role == "supervisor" and a.exercise == FEEDBACK and "/" in a.item:
-                note = read_answer(FEEDBACK, "supervisor", a.answer)
-                if isinstance(note, FeedbackAnswer):
-                    exercise, item = a.item.split("/", 1)
-                    self.notes[(exercise, item)].append(self._note(a, note))
-
-    def _note(self, a: Attempt, note: FeedbackAnswer) -> dict[str, Any]:
-        names = {c.id: criterion_name(c) for c in self.catalog.skill_criteria}
-        return {
-            "author": a.author,
-            "time": a.time,
-            "comment": note.comment,
-            "next_step": note.next_step,
-            "ratings": [(names[k], v) for k, v in note.ratings.items() if k in names],  # never a raw key as markup
-        }
+        self.notes = feedback_notes(catalog, self.attempts)
 
     def _latest(self, exercise: str, item: str, model: type[A]) -> tuple[A | None, Attempt | None, int]:
         """The current answer (read, or None if it cannot be), its attempt, and how many attempts."""

@@ -24,7 +24,6 @@ from clinician_workbook.session import StoreRecorder
 from clinician_workbook.supervision import Supervision
 from tests.unit.conftest import CONCERNS, PRACTICE
 
-
 MARK = "FOR-SUPERVISORS-ONLY"
 
 

@@ -14,11 +14,11 @@ from typing import Literal
 
 from .content.catalog import Catalog
 from .content.loader import suggest
-from .content.models import DIFFICULTIES
+from .content.models import DIFFICULTIES, WELCOME_PAGE
 from .errors import UsageError
 
 PageKind = Literal["welcome", "practice", "strategies", "concerns"]
-WELCOME = "welcome"
+WELCOME = WELCOME_PAGE
 # The exercises a page can hold, in the order a trainee meets them.
 PRACTICE = ("spot-signs", "classify", "respond", "knowledge-check", "reflect")
 EXERCISE_ORDER = (*PRACTICE, "strategy-match", "triage")

@@ -35,6 +35,7 @@ CASES: dict[str, tuple[str, str]] = {
     "bad-indentation.yaml": (":6:", "this line is indented less than line 37 after it, which then belongs to nothing"),
     "missing-colon.yaml": (":4:", "this line is neither 'key: value' nor '- item' (could not find expected ':'"),
     "billion-laughs.yaml": (":2:", "anchors and aliases (&name, *name) are not allowed"),
+    "challenge-called-welcome.yaml": (":2: id", "'welcome' is the id of a page of its own"),
     "second-signless-challenge.yaml": (":2: signs", "a second challenge without signs (the first is"),
     "anchor-in-content.yaml": (":8:", "anchors and aliases (&name, *name) are not allowed"),
     "duplicate-key-top.yaml": (":11: strategies", "duplicate key (first at line 1)"),

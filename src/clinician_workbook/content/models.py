@@ -37,6 +37,7 @@ StrategyKind = Literal["reframe", "self-compassion", "coping", "curiosity", "sma
 UsedBy = Literal["client-self-help", "clinician-intervention"]
 When = Literal["in-the-moment", "between-sessions", "later-sessions"]
 Variant = Literal["clear", "subtle", "look-alike"]
+WELCOME_PAGE = "welcome"  # the course's first page: never a challenge's id
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,9 @@ from .loader import load_catalog, suggest
 from .models import (
     DIFFICULTIES,
     URGENCIES,
+    WELCOME_PAGE,
     ClientStatement,
+    CourseInfo,
     Item,
     RedFlag,
     Ref,
@@ -332,8 +334,14 @@ class _Checker:
             self.report(match, ("options",), f"{match.answer!r} is the answer; options are the others")
 
     def check_pages(self) -> None:
-        """One challenge without signs at most: its page shows the red flags and every triage case."""
-        concerns = [c for c in self.catalog.challenges if not c.signs]
+        """Page ids are unique (a challenge is never called like the welcome or strategies page),
+        and one challenge without signs at most: its page shows the red flags and every triage case."""
+        course = self.catalog.items.get("course", {})
+        strategies = next((c.strategies_page.id for c in course.values() if isinstance(c, CourseInfo)), None)
+        clashing = [c for c in self.catalog.challenges if c.id in (WELCOME_PAGE, strategies)]
+        for challenge in clashing:
+            self.report(challenge, ("id",), f"{challenge.id!r} is the id of a page of its own; choose another")
+        concerns = [c for c in self.catalog.challenges if not c.signs and c not in clashing]
         for extra in concerns[1:]:
             self.report(
                 extra,

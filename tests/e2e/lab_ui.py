@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the visible tab
+DIALOGS = Path(__file__).resolve().parents[2] / "build" / "e2e" / "dialogs.txt"
 IDLE = f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status='idle']"
 
 
@@ -20,17 +22,29 @@ def wait_idle(page: Any, timeout: float = 60_000) -> None:
 
 
 def accept_kernel_dialog(page: Any) -> None:
-    """On a loaded machine Lab may ask which kernel to start (its "Select Kernel" dialog) before the
-    notebook's own kernel is up; the notebook names python3, which the dialog offers: accept it."""
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    if dialog.count():
-        dialog.locator(".jp-mod-accept").first.click()
-        wait_idle(page)
+    """A dialog open when we reach for the menu is Lab asking about the kernel (on a loaded machine
+    it can ask which kernel to start before the notebook's own is up): accept its default, and keep
+    its text in build/e2e/dialogs.txt so a run that needed it says so."""
+    dialog = page.locator(".jp-Dialog")
+    if not dialog.count():
+        return
+    text = " ".join(dialog.first.inner_text().split())
+    DIALOGS.parent.mkdir(parents=True, exist_ok=True)
+    with DIALOGS.open("a", encoding="utf-8") as log:
+        log.write(text + "\n")
+    dialog.first.locator(".jp-mod-accept").first.click()
+    wait_idle(page)
 
 
 def menu(page: Any, title: str, command: str) -> None:
-    accept_kernel_dialog(page)
-    page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click()
+    for attempt in range(3):  # a kernel dialog may open while we reach for the menu
+        accept_kernel_dialog(page)
+        try:
+            page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click(timeout=10_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']").first.click()
 
 

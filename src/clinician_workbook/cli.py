@@ -10,19 +10,20 @@ from pathlib import Path
 
 from . import __version__
 from .batch import plan, run_batch
-from .content import load_bundled, validate_content
+from .content import Catalog, load_bundled, validate_content
 from .content.stats import format_stats, format_summary
-from .courses import ENV, content_dir
+from .courses import ENV, chosen_content, content_dir
 from .errors import ProblemsError, UsageError, WorkbookError
 from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
 from .lab import run_lab
 from .options import check_trainee, parse_date, parse_jobs
 from .outputs import check_file, check_folder
+from .pages import foreign_pages, foreign_warning
 from .paths import bundled_content_dir
 from .progress import Progress
 from .report import write_report
-from .responses import ResponseStore, store_path
-from .responses.handin import import_handin, write_export
+from .responses import Attempt, ResponseStore, read_store, store_owner, store_path
+from .responses.handin import import_handin, read_handin, write_export
 from .roster import read_roster
 from .workspace import Workspace, find_workspace, init_workspace
 
@@ -45,8 +46,8 @@ def cmd_content_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    content = Path(args.content).expanduser().resolve() if args.content else None
-    workspace = init_workspace(Path(args.dir), args.trainee, content)  # checks the name and the folder first
+    # --content or WORKBOOK_CONTENT; an existing workspace keeps its own course
+    workspace = init_workspace(Path(args.dir), args.trainee, chosen_content(args.content))
     print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
     return 0
 
@@ -55,7 +56,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     args.trainee = check_trainee(args.trainee)
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
-    content = Path(args.content).expanduser().resolve() if args.content else None
+    content = chosen_content(args.content)
     if workspace is None or workspace.root != root.resolve():
         workspace = init_workspace(root, args.trainee, content)
     elif content is not None and workspace.content != content:
@@ -117,20 +118,34 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     for path in export_workbook(request):
         print(path)
+    _warn_foreign(load_bundled(content), read_store(store_path(responses, trainee), trainee)[1])
     return 0
+
+
+def _warn_foreign(catalog: Catalog, attempts: Sequence[Attempt]) -> None:
+    """Say so when answers were filed under pages this course lacks (read against the wrong course?)."""
+    found = foreign_pages(catalog, [a.challenge for a in attempts if a.role == "trainee"])
+    if found:
+        print(f"warning: {foreign_warning(found)}", file=sys.stderr)
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from .export.preview import preview_page
 
     trainee = check_trainee(args.trainee, "--trainee") if args.trainee is not None else None
+    responses = Path(args.responses) if args.responses else None
+    if trainee is not None and responses is None:  # a named trainee's answers: the workspace's store
+        workspace = find_workspace()
+        if workspace is None:
+            raise UsageError("--responses: needed with --trainee outside a workspace")
+        responses = workspace.responses
     path = preview_page(
         args.page,
         args.mode,
         Path(args.out) if args.out else None,
         content=_course(args),
         trainee=trainee,
-        responses=Path(args.responses) if args.responses else None,
+        responses=responses,
     )
     print(path)
     return 0
@@ -146,6 +161,12 @@ def cmd_supervise(args: argparse.Namespace) -> int:
     if not responses.is_file():
         raise UsageError(f"{responses}: no such file")
     supervisor = check_trainee(args.supervisor, "--supervisor")  # a name a file can hold, never empty
+    # read (never written) now, so a wrong file is one line here rather than an error in Jupyter
+    if responses.suffix == ".sqlite":
+        attempts = read_store(responses, store_owner(responses))[1]
+    else:
+        attempts = read_handin(responses)[1]
+    _warn_foreign(load_bundled(_course(args)), attempts)
     copies = Path(args.copies) if args.copies else None
     notebook = write_supervision_notebook(Path(args.dir), responses, supervisor, copies, _course(args))
     if args.prepare_only:
@@ -185,7 +206,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     for line in report.unchecked:  # what the misses list cannot vouch for, said before the count
         print(f"warning: {line}", file=sys.stderr)
     print(
-        f"{len(report.trainees)} trainees, {len(report.misses)} safety-critical misses "
+        f"{len(report.trainees)} trainee{'' if len(report.trainees) == 1 else 's'}, "
+        f"{len(report.misses)} safety-critical misses "
         f"({len(report.corrected)} more corrected later)"
     )
     for path in written:

@@ -25,6 +25,13 @@ def content_dir(explicit: str | Path | None = None, start: Path | None = None) -
     return workspace.content if workspace is not None else None
 
 
+def chosen_content(explicit: str | Path | None = None) -> Path | None:
+    """The course asked for by ``--content`` or ``WORKBOOK_CONTENT`` (no workspace lookup: for a
+    command that makes or opens a workspace, whose own course is decided there)."""
+    given = explicit or os.environ.get(ENV)
+    return Path(given).expanduser().resolve() if given else None
+
+
 def load_course(explicit: str | Path | None = None, start: Path | None = None) -> Catalog:
     """The validated catalog of the course in use (loaded once per process and folder)."""
     return load_bundled(content_dir(explicit, start))

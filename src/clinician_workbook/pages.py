@@ -121,5 +121,21 @@ def find_page(catalog: Catalog, page_id: str, option: str = "challenge", *, work
     raise UsageError(f"{option}: unknown {page_id!r}{hint}")
 
 
+def foreign_pages(catalog: Catalog, challenges: list[str]) -> dict[str, int]:
+    """Pages answers were filed under that this course does not have, with how many answers:
+    a sign that a store is being read against the wrong course (``--content``)."""
+    known = {p.id for p in pages(catalog)}
+    found: dict[str, int] = {}
+    for challenge in challenges:
+        if challenge not in known:
+            found[challenge] = found.get(challenge, 0) + 1
+    return dict(sorted(found.items()))
+
+
+def foreign_warning(found: dict[str, int]) -> str:
+    listed = ", ".join(f"{page} ({n})" for page, n in found.items())
+    return f"answers filed under pages this course does not have: {listed}; is --content the trainee's course?"
+
+
 def page_title(catalog: Catalog, page_id: str) -> str:
     return next((p.title for p in pages(catalog) if p.id == page_id), page_id)

@@ -25,7 +25,7 @@ from .errors import UsageError
 from .feedback import urgency_label
 from .files import write_atomic
 from .outputs import check_file, check_files
-from .pages import page_title, triage_page_id, work_pages
+from .pages import foreign_pages, foreign_warning, page_title, triage_page_id, work_pages
 from .render import render
 from .render.review import FEEDBACK
 from .responses import Attempt, current
@@ -198,6 +198,9 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
                 f"{record.trainee} ({', '.join(record.sources)}): {len(unreadable)} other saved answer(s) could not "
                 "be read and count as not done"
             )
+        foreign = foreign_pages(catalog, [a.challenge for a in attempts if a.role == "trainee"])
+        if foreign:  # read against the wrong course, these would vanish from the report without a word
+            report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): {foreign_warning(foreign)}")
         if not attempts:
             report.unchecked.append(f"{record.trainee} ({', '.join(record.sources)}): no answers saved yet")
         elif len(triage.answered) < n_cases:

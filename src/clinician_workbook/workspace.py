@@ -57,8 +57,10 @@ def init_workspace(root: Path, trainee: str, content: Path | None = None) -> Wor
     existing = find_workspace(root) if root.exists() else None
     if existing and existing.root == root.resolve() and existing.trainee != trainee:
         raise UsageError(f"{root / CONFIG}: this workspace belongs to {existing.trainee!r}")
-    if existing and existing.root == root.resolve() and content is not None and existing.content != content.resolve():
-        raise UsageError(f"{root / CONFIG}: this workspace's course is {existing.content or 'the bundled course'}")
+    if existing and existing.root == root.resolve():
+        if content is not None and existing.content != content.resolve():
+            raise UsageError(f"{root / CONFIG}: this workspace's course is {existing.content or 'the bundled course'}")
+        content = existing.content  # completing a workspace: its own course, never another's notebooks
     catalog = load_bundled(content.resolve() if content else None)  # a course with problems stops here
     missing = [folder for folder in (root, *root.absolute().parents) if not folder.exists()]
     try:

@@ -92,3 +92,51 @@ def test_batch_keys_hash_the_content_used(tmp_path: Path) -> None:
     vignette = next((copy / "vignettes").glob("*.md"))
     vignette.write_text(vignette.read_text(encoding="utf-8").replace(" the ", " the  ", 1), encoding="utf-8")
     assert keys(copy) != before  # one edit in the course: the document is made again
+
+
+def test_a_workspace_keeps_its_course(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv(ENV, raising=False)
+    ws = tmp_path / "ws"
+    assert run_cli("init", str(ws), "--trainee", "Ada", "--content", str(COURSE)).code == 0
+    before = sorted(p.name for p in ws.glob("*.ipynb"))
+    again = run_cli("init", str(ws), "--trainee", "Ada")  # completing it: its own course, nothing else
+    assert again.code == 0 and sorted(p.name for p in ws.glob("*.ipynb")) == before
+    other = run_cli("init", str(ws), "--trainee", "Ada", "--content", str(tmp_path))
+    assert other.code == 1 and "this workspace's course is" in other.err and len(other.err.splitlines()) == 1
+    monkeypatch.setenv(ENV, str(COURSE))  # the environment names the course of a new workspace
+    assert run_cli("init", str(tmp_path / "ws2"), "--trainee", "Bo").code == 0
+    assert json.loads((tmp_path / "ws2" / "workbook.json").read_text())["content"] == str(COURSE.resolve())
+
+
+def test_answers_of_another_course_are_said_not_dropped(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from clinician_workbook.responses import ResponseStore, store_path
+
+    with ResponseStore(store_path(tmp_path / "responses", "Ada"), "Ada") as store:
+        store.save("test-practice", "knowledge-check", "mh-kc-1", {"choice": 0})
+    report = run_cli("report", str(tmp_path / "responses"), "--format", "csv", "--out", str(tmp_path / "r"))
+    assert "answers filed under pages this course does not have: test-practice (1)" in report.err
+    assert "is --content the trainee's course?" in report.err
+    fine = run_cli(
+        "report",
+        str(tmp_path / "responses"),
+        "--content",
+        str(COURSE),
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "r2"),
+    )
+    assert "does not have" not in fine.err
+
+
+def test_supervise_and_preview_refuse_wrong_files(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty.sqlite").write_bytes(b"")
+    (tmp_path / "junk.json").write_text("junk", encoding="utf-8")
+    for wrong in ("empty.sqlite", "junk.json"):
+        refused = run_cli(
+            "supervise", str(tmp_path / wrong), "--supervisor", "Dr O", "--prepare-only", "--dir", str(tmp_path / "sv")
+        )
+        assert refused.code == 1 and len(refused.err.splitlines()) == 1, refused.err
+    assert not (tmp_path / "sv").exists()
+    text = run_cli("preview", "welcome", "--content", str(COURSE), "--out", str(tmp_path / "page.txt"))
+    assert text.code == 1 and "ending in .html" in text.err and not (tmp_path / "page.txt").exists()

@@ -22,7 +22,7 @@ from .document import write_documents
 from .html import WorkbookHTMLExporter
 
 MODES = ("handout", "review")
-AUTHOR = "preview"  # the trainee of a preview with no store
+AUTHOR = "nobody (a preview)"  # the trainee of a preview with no store: "Answers of nobody (a preview)"
 
 
 def preview_page(
@@ -40,6 +40,8 @@ def preview_page(
     catalog = load_bundled(content)
     page = find_page(catalog, page_id, "PAGE")
     path = out or Path("build/preview") / f"{page.stem}.{mode}.html"
+    if path.suffix != ".html":
+        raise UsageError(f"--out: {path}: a preview is an HTML page; give a file name ending in .html")
     check_file(path)
     with tempfile.TemporaryDirectory(prefix="workbook-preview-") as tmp:
         who, folder = trainee or AUTHOR, responses

@@ -30,7 +30,10 @@ from .workspace import Workspace, find_workspace, init_workspace
 
 def _course(args: argparse.Namespace) -> Path | None:
     """The course folder a command uses (``--content``, WORKBOOK_CONTENT, the workspace's); None: bundled."""
-    return content_dir(getattr(args, "folder", None) or args.content)
+    folder, option = getattr(args, "folder", None), args.content
+    if folder and option and Path(folder).resolve() != Path(option).resolve():
+        raise UsageError(f"--content: {option} and CONTENT_DIR {folder} name two courses; give one")
+    return content_dir(folder or option)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

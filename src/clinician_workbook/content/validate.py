@@ -448,7 +448,8 @@ def validate_content(root: Path, *, limits: ReadLimits = DEFAULT_LIMITS) -> Cata
     is what ``docs/content-format.md`` promises.
     """
     if not root.is_dir():
-        raise ContentError([Problem(str(root), None, "", "no such content folder")])
+        what = "a file, not a content folder" if root.exists() else "no such content folder"
+        raise ContentError([Problem(str(root), None, "", what)])
     catalog, problems = load_catalog(root, limits=limits)
     if not problems:  # cross-file rules on a half-loaded catalog would only add noise
         problems = check_catalog(catalog)

@@ -198,7 +198,7 @@ def test_the_command_says_what_it_could_not_check(tmp_path: Path, run_cli) -> No
     assert result.code == 1 and (tmp_path / "r.csv").exists()  # made, and said to be partial
     assert "warning: left out: copied-alone.sqlite: not a clinician-workbook response store (empty file)" in result.err
     assert "warning: triage cases not answered yet: Ada (11 of 12)" in result.err
-    assert "1 trainees, 1 safety-critical misses" in result.out
+    assert "1 trainee, 1 safety-critical misses" in result.out
 
 
 def test_an_unreadable_answer_never_hides_the_one_before_it(catalog: Catalog, tmp_path: Path) -> None:

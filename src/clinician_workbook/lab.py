@@ -39,6 +39,19 @@ LAB_CONFIG = {
 }
 
 
+# Lab's own defaults for this server (its app settings' overrides.json): news off, so no toast
+# asks a trainee whether to fetch news from the internet (news_url=None alone still asks).
+LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def write_lab_settings(root: Path) -> Path:
+    """The folder of Lab's app settings for ``root`` (``overrides.json``)."""
+    folder = root / ".workbook" / "lab-settings"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (folder / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1) + "\n", encoding="utf-8")
+    return folder
+
+
 def write_lab_config(root: Path, opening: str = "00-welcome.ipynb") -> Path:
     """Lab's config for ``root``, opening on the notebook ``opening``."""
     folder = root / ".workbook"
@@ -61,6 +74,7 @@ def lab_command(
         "jupyterlab",
         f"--config={write_lab_config(root, opening)}",
         f"--ServerApp.root_dir={root}",
+        f"--LabApp.app_settings_dir={write_lab_settings(root)}",
     ]
     if port:
         command.append(f"--ServerApp.port={port}")

@@ -77,3 +77,6 @@ def test_lab_command_is_private_and_offline(tmp_path: Path, run_cli) -> None:  #
     config = json.loads(Path(next(c for c in command if c.startswith("--config=")).split("=", 1)[1]).read_text())
     assert config == LAB_CONFIG and config["LabApp"]["news_url"] is None
     assert config["ServerApp"]["ip"] == "127.0.0.1"
+    settings = Path(next(c for c in command if c.startswith("--LabApp.app_settings_dir=")).split("=", 1)[1])
+    overrides = json.loads((settings / "overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"  # no news toast

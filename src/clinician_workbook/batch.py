@@ -27,6 +27,7 @@ batch's tasks there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -329,6 +330,15 @@ def _end_workers(processes: list[BaseProcess]) -> None:
             process.join()
 
 
+def _remove_partial(items: Sequence[Item]) -> None:
+    """Remove the temporary ``.<name>.*.part`` files of ``items``' outputs (``files.write_atomic``)."""
+    for item in items:
+        for output in map(Path, item.outputs):
+            for part in output.parent.glob(f".{output.name}.*.part"):
+                with contextlib.suppress(OSError):
+                    part.unlink()
+
+
 def run_batch(
     items: Sequence[Item],
     out: Path,
@@ -383,6 +393,7 @@ def run_batch(
                             finish(future.result())
                     raise
         except Stopped as err:
+            _remove_partial(todo)  # a worker killed mid-write (after STOP_SECONDS) cannot clean up itself
             if progress and progress.tty and progress.done < progress.total:
                 progress.stream.write("\n")  # end the bar's line before the message
             done = summary.count("done") + summary.count("skipped")

@@ -32,6 +32,12 @@ def accept_kernel_dialog(page: Any) -> None:
     DIALOGS.parent.mkdir(parents=True, exist_ok=True)
     with DIALOGS.open("a", encoding="utf-8") as log:
         log.write(text + "\n")
+    kernels = dialog.first.locator("select")
+    if kernels.count():  # Lab's "Select Kernel" may come with "No Kernel" chosen: choose Python
+        option = kernels.first.locator("option", has_text="Python 3")
+        value = option.first.get_attribute("value") if option.count() else None
+        if value:
+            kernels.first.select_option(value)
     dialog.first.locator(".jp-mod-accept").first.click()
     wait_idle(page)
 

@@ -169,9 +169,10 @@ def cmd_supervise(args: argparse.Namespace) -> int:
         attempts = read_store(responses, store_owner(responses))[1]
     else:
         attempts = read_handin(responses)[1]
-    _warn_foreign(load_bundled(_course(args)), attempts)
+    content = _course(args)
+    _warn_foreign(load_bundled(content), attempts)
     copies = Path(args.copies) if args.copies else None
-    notebook = write_supervision_notebook(Path(args.dir), responses, supervisor, copies, _course(args))
+    notebook = write_supervision_notebook(Path(args.dir), responses, supervisor, copies, content)
     if args.prepare_only:
         print(notebook)
         return 0

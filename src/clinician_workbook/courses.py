@@ -17,10 +17,9 @@ ENV = "WORKBOOK_CONTENT"
 
 def content_dir(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
     """The content folder to use (absolute), or None for the bundled course."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV]).expanduser().resolve()
+    given = chosen_content(explicit)
+    if given is not None:
+        return given
     workspace = find_workspace(start)
     return workspace.content if workspace is not None else None
 

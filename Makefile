@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 WORKSPACE ?= workspace
 TRAINEE ?= demo
 
-.PHONY: setup system-deps lab test lint pytest clean
+.PHONY: setup system-deps lab app test lint pytest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ setup: $(STAMP)
 
 lab: setup
 	$(BIN)/workbook lab $(WORKSPACE) --trainee "$(TRAINEE)"
+
+app: setup
+	$(BIN)/workbook app $(WORKSPACE) --trainee "$(TRAINEE)"
 
 lint: setup
 	$(BIN)/ruff check src tests

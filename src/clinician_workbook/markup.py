@@ -24,6 +24,11 @@ def inline(text: str) -> Markup:
     return Markup(_MD.renderInline(text))
 
 
+def spoken(text: str) -> str:
+    """Course prose as plain text (Markdown marks dropped), for a control's accessible name."""
+    return inline(text).striptags()
+
+
 def plain(text: str) -> Markup:
     """Trainee text: escaped, line breaks kept. Never interpreted as Markdown or HTML."""
     return escape(text).replace("\n", Markup("<br>"))

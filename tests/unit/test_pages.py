@@ -44,7 +44,8 @@ def test_a_page_notebook_calls_what_the_page_holds() -> None:
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
         assert f"challenge = {page.id!r}" in sources[0] and "content = None" in sources[0]
         assert sources[2:] == calls(page)
-        assert nb.cells[0].source.startswith(f"# {page.title}\n")
+        assert nb.metadata.title == page.title and nb.metadata.clinician_workbook == {"page": page.id}
+        assert "#" not in nb.cells[0].source  # one title per page: the header's, not a second one here
     concerns = find_page(catalog, "test-concerns")
     assert calls(concerns) == [
         "wb.safety()",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +85,14 @@ def documents(tmp_path_factory: pytest.TempPathFactory, answered_store: Path) ->
     """Ada's review of every challenge (answers everywhere, a safety-critical and an important
     triage mistake, supervisor feedback), the combined workbook, and a cohort report with a
     current miss, a corrected one and a file it could not read."""
-    catalog = CATALOG
     root = tmp_path_factory.mktemp("a11y")
     responses = root / "responses"
     shutil.copytree(answered_store, responses)
-    important = next(c for c in sorted(catalog.triage_cases, key=lambda c: c.id) if c.important and c.important[0].choice)
-    criterion = next(c for c in catalog.skill_criteria if c.challenge == "feeling-stuck")
+    cases = sorted(CATALOG.triage_cases, key=lambda c: c.id)
+    important = next(c for c in cases if c.important and c.important[0].choice)
+    criterion = next(c for c in CATALOG.skill_criteria if c.challenge == "feeling-stuck")
     with ResponseStore(store_path(responses, "Ada Test"), "Ada Test") as store:
-        urgency, steps = answer_with(catalog, important, str(important.important[0].choice))
+        urgency, steps = answer_with(CATALOG, important, str(important.important[0].choice))
         store.save("when-concerning", "triage", important.id, {"urgency": urgency, "steps": steps})
         store.save(
             "feeling-stuck",
@@ -101,15 +102,15 @@ def documents(tmp_path_factory: pytest.TempPathFactory, answered_store: Path) ->
             role="supervisor",
             author="Dr Sup",
         )
-    challenges = tuple(page.id for page in work_pages(catalog))
+    challenges = tuple(page.id for page in work_pages(CATALOG))
     found = {p.stem: p for p in export_workbook(ExportRequest("Ada Test", responses, challenges, ("html",), root))}
 
     cohort = root / "cohort"
     make_cohort(cohort, 3)
     shutil.copy(store_path(responses, "Ada Test"), store_path(cohort, "Ada Test"))  # her current miss
-    case = catalog.get("triage_case", "triage-self-harm-clear", TriageCase)
+    case = CATALOG.get("triage_case", "triage-self-harm-clear", TriageCase)
     with ResponseStore(store_path(cohort, "Cora Rected"), "Cora Rected") as store:
-        urgency, steps = answer_with(catalog, case, str(next(c.choice for c in case.safety_critical if c.choice)))
+        urgency, steps = answer_with(CATALOG, case, str(next(c.choice for c in case.safety_critical if c.choice)))
         store.save("when-concerning", "triage", case.id, {"urgency": urgency, "steps": steps})
         store.save("when-concerning", "triage", case.id, {"urgency": case.urgency, "steps": case.actions})
     (cohort / "broken.sqlite").write_bytes(b"not a store" * 50)
@@ -147,7 +148,7 @@ def test_one_h1_and_heading_levels_never_skip(opened: tuple[str, Any]) -> None:
     headings = page.evaluate(HEADINGS)
     levels = [level for level, _ in headings]
     assert levels[:1] == [1] and levels.count(1) == 1, headings
-    skips = [(before, text) for (before, _), (level, text) in zip(headings, headings[1:]) if level > before + 1]
+    skips = [(before, text) for (before, _), (level, text) in pairwise(headings) if level > before + 1]
     assert skips == []
 
 

@@ -49,6 +49,22 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[Any]:
+    """A page that may load file:// URLs only: any other request is aborted (and fails)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+
+    def only_files(route: Any) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_files)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,8 @@ STEP = Markup(
 ROUND = Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>")
 ROUNDS = Markup(
     "<details><summary>Your rounds so far: {}</summary><table class='wb-table'>"
-    "<tr><th>statement</th><th>level</th><th>felt</th><th>your response</th></tr>{}</table></details>"
+    "<tr><th scope='col'>statement</th><th scope='col'>level</th><th scope='col'>felt</th>"
+    "<th scope='col'>your response</th></tr>{}</table></details>"
 )
 
 

@@ -115,6 +115,18 @@ def webpdf_browsers(tmp: Path) -> dict[str, str]:
     return {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(tmp / "browsers")}
 
 
+def naive_steps(notebook: Path, out: Path, parameters: dict[str, str], pdf: bool, work: Path) -> list[list[str]]:
+    """The naive route for one notebook: the papermill CLI, then the nbconvert CLI to HTML (and webpdf)."""
+    pairs = [arg for name, value in parameters.items() for arg in ("-p", name, value)]
+    steps = [
+        [str(BIN / "papermill"), str(notebook), str(out), *pairs, "--cwd", str(work)],
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
+    ]
+    if pdf:
+        steps.append([str(BIN / "jupyter"), "nbconvert", "--to", "webpdf", str(out)])
+    return steps
+
+
 def naive(sample: int, pdf: bool, tmp: Path) -> float:
     """Handouts per second of the papermill-CLI + nbconvert-CLI loop."""
     env = webpdf_browsers(tmp) if pdf else dict(os.environ)
@@ -123,29 +135,8 @@ def naive(sample: int, pdf: bool, tmp: Path) -> float:
     started = time.monotonic()
     for i in range(sample):
         notebook = ROOT / "notebooks" / f"{CHALLENGES[i % len(CHALLENGES)]}.ipynb"
-        out = work / f"h{i}.ipynb"
-        steps = [
-            [
-                str(BIN / "papermill"),
-                str(notebook),
-                str(out),
-                "-p",
-                "mode",
-                "handout",
-                "-p",
-                "trainee",
-                f"Trainee {i}",
-                "-p",
-                "cohort",
-                "Benchmark cohort",
-                "--cwd",
-                str(work),
-            ],
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
-        ]
-        if pdf:
-            steps.append([str(BIN / "jupyter"), "nbconvert", "--to", "webpdf", str(out)])
-        for step in steps:
+        parameters = {"mode": "handout", "trainee": f"Trainee {i}", "cohort": "Benchmark cohort"}
+        for step in naive_steps(notebook, work / f"h{i}.ipynb", parameters, pdf, work):
             subprocess.run(step, cwd=work, env=env, check=True, capture_output=True)
     return sample / (time.monotonic() - started)
 

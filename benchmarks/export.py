@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the synthetic trainee comes from the tests' factories
 
-from benchmarks.batch import BIN, naive_steps, webpdf_browsers  # noqa: E402
+from benchmarks.batch import BIN, load, naive_steps, webpdf_browsers  # noqa: E402
 from tests.factories import Plan, fill_store  # noqa: E402
 
 from clinician_workbook.content import load_bundled  # noqa: E402
@@ -35,10 +35,6 @@ from clinician_workbook.responses import ResponseStore, store_path  # noqa: E402
 
 TRAINEE = "Ada Bench"
 GOAL = 20
-
-
-def load() -> str:
-    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def naive(responses: Path, tmp: Path) -> tuple[float, int]:

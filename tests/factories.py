@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.content.models import URGENCIES, TriageCase
-from clinician_workbook.pages import strategies_page_id, triage_page_id
+from clinician_workbook.notebooks import calls
+from clinician_workbook.pages import find_page, strategies_page_id, triage_page_id
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import FELT, next_difficulty, sign_options
 
@@ -149,3 +151,11 @@ def answer_with(catalog: Catalog, case: TriageCase, choice: str) -> tuple[str, l
         in_time = URGENCIES.index(case.urgency)
         key = [kept for step in key if (kept := [a for a in step if catalog.supervisor_tier(a) < in_time])]
     return case.urgency, [*key, [choice]]
+
+
+def run_page(wb: Any, section: str | None = None) -> None:
+    """Run a session's page as its notebook does, call by call (a section call and one call per
+    item); only the calls of ``section`` (e.g. ``"triage"``) if given."""
+    for call in calls(find_page(wb.catalog, wb.challenge)):
+        if section is None or call.startswith(f"wb.{section}("):
+            exec(call, {"wb": wb})  # our own generated calls, e.g. wb.triage('case-id')

@@ -55,9 +55,30 @@ CUSTOM_CSS = Path(__file__).parent / "static" / "lab.css"
 # asks a trainee whether to fetch news from the internet (news_url=None alone still asks).
 # Autosave every second: a page's only change after Run All is its outputs, which are never
 # saved (keep_no_outputs), so the save is quick and leaves nothing to ask about on closing.
-LAB_OVERRIDES = {
+# Lab moves between cells on the arrow keys whenever nothing editable has the focus, so an arrow
+# on a radio button or a dropdown in a page left the exercise: those shortcuts stay, but not on
+# form controls, where the arrows keep their own meaning (the next option).
+COMMAND_MODE = ".jp-Notebook.jp-mod-commandMode:not(.jp-mod-readWrite) :focus"
+ARROWS = {
+    "notebook:move-cursor-down": "ArrowDown",
+    "notebook:move-cursor-up": "ArrowUp",
+    "notebook:move-cursor-heading-above-or-collapse": "ArrowLeft",
+    "notebook:move-cursor-heading-below-or-expand": "ArrowRight",
+    "notebook:extend-marked-cells-above": "Shift ArrowUp",
+    "notebook:extend-marked-cells-below": "Shift ArrowDown",
+}
+ARROW_SHORTCUTS = [
+    shortcut
+    for command, key in ARROWS.items()
+    for shortcut in (
+        {"command": command, "keys": [key], "selector": COMMAND_MODE, "disabled": True},
+        {"command": command, "keys": [key], "selector": f"{COMMAND_MODE}:not(input):not(select)"},
+    )
+]
+LAB_OVERRIDES: dict[str, Any] = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 1},
+    "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": ARROW_SHORTCUTS},
 }
 
 

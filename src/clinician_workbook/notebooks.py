@@ -43,6 +43,10 @@ CALLS = {
     "strategy-match": "wb.strategy_matches()",
     "triage": "wb.triage()",
 }
+# the section calls that also show one item at a time: one exercise (or one case) per cell, so
+# its output area is its own (focus and Tab stay in it), shown in JupyterLab and the app only
+EACH = {"spot-signs", "knowledge-check", "reflect", "strategy-match", "triage"}
+INTERACTIVE_ONLY = "interactive-only"  # exports drop such cells; the runner skips them for documents
 OPENING = {"welcome": ["wb.welcome()"], "practice": ["wb.signs()"], "strategies": ["wb.strategies()"]}
 OPENING["concerns"] = ["wb.safety()", "wb.red_flags()"]
 SUPERVISOR = "supervisor-review"
@@ -65,10 +69,23 @@ def _metadata(page: str, title: str) -> dict[str, Any]:
     }
 
 
+def cells(page: Page) -> list[tuple[str, bool]]:
+    """The calls of ``page``, in order, each with whether it is for the interactive page only:
+    a section's call (its heading; in a document, the whole section), then one call per item."""
+    found: list[tuple[str, bool]] = [(call, False) for call in OPENING[page.kind]]
+    for exercise in page.exercises:
+        call = CALLS[exercise]
+        if (call, False) in found:
+            continue  # spot-signs and classify share a section: one call, one cell per case
+        found.append((call, False))
+        if exercise in EACH:
+            found += [(f"{call[:-1]}{item!r})", True) for item in page.items_of(exercise)]
+    return [*found, *([("wb.progress()", False)] if page.exercises else []), (CLOSING, False)]
+
+
 def calls(page: Page) -> list[str]:
-    """The section calls of ``page``, in order."""
-    shown = list(dict.fromkeys(CALLS[e] for e in page.exercises))  # one call per section
-    return [*OPENING[page.kind], *shown, *(["wb.progress()"] if page.exercises else []), CLOSING]
+    """The calls of ``page``, in order."""
+    return [call for call, _ in cells(page)]
 
 
 def parameters(page: Page) -> Any:
@@ -94,9 +111,12 @@ def build(page: Page) -> Any:
     nb.metadata = _metadata(page.id, page.title)
     # the how-to line is for JupyterLab only: exports drop cells tagged interactive-only, the app
     # shows no markdown; the page's title is its first output (one title, in every front end)
-    how = new_markdown_cell(HOW, metadata={"tags": ["interactive-only"]})
+    how = new_markdown_cell(HOW, metadata={"tags": [INTERACTIVE_ONLY]})
     nb.cells = [how, parameters(page), new_code_cell(START, metadata=HIDDEN)]
-    nb.cells += [new_code_cell(call, metadata=dict(HIDDEN)) for call in calls(page)]
+    nb.cells += [
+        new_code_cell(call, metadata={**HIDDEN, "tags": [INTERACTIVE_ONLY]} if only else dict(HIDDEN))
+        for call, only in cells(page)
+    ]
     for index, cell in enumerate(nb.cells):
         cell.id = f"{page.number:02d}-{index:02d}"
     return nb
@@ -126,7 +146,7 @@ def build_supervisor(
         "sv.triage()",
         "sv.reflections()",
     ]
-    how = new_markdown_cell(SUPERVISOR_HOW, metadata={"tags": ["interactive-only"]})
+    how = new_markdown_cell(SUPERVISOR_HOW, metadata={"tags": [INTERACTIVE_ONLY]})
     nb.cells = [how, params, *[new_code_cell(step, metadata=dict(HIDDEN)) for step in steps]]
     for index, cell in enumerate(nb.cells):
         cell.id = f"sv-{index:02d}"

@@ -32,6 +32,10 @@ class Page:
     short_title: str  # for narrow places: the cohort report's columns
     kind: PageKind
     exercises: tuple[str, ...]  # only exercises with at least one item on this page
+    items: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (exercise, its items on this page), in order
+
+    def items_of(self, exercise: str) -> tuple[str, ...]:
+        return next((found for e, found in self.items if e == exercise), ())
 
     @property
     def stem(self) -> str:
@@ -92,17 +96,12 @@ def _build(catalog: Catalog) -> list[Page]:
         (strategies.id, strategies.title, strategies.short_title, "strategies"),
         *[(c.id, c.title, c.short_title, "concerns") for c in concerns],
     ]
-    return [
-        Page(
-            page_id,
-            number,
-            title,
-            short or title,
-            kind,
-            tuple(e for e in EXERCISE_ORDER if kind != "welcome" and items_for(catalog, page_id, e)),
-        )
-        for number, (page_id, title, short, kind) in enumerate(planned)
-    ]
+    built = []
+    for number, (page_id, title, short, kind) in enumerate(planned):
+        found = [(e, tuple(items_for(catalog, page_id, e))) for e in EXERCISE_ORDER if kind != "welcome"]
+        items = tuple((e, ids) for e, ids in found if ids)
+        built.append(Page(page_id, number, title, short or title, kind, tuple(e for e, _ in items), items))
+    return built
 
 
 def work_pages(catalog: Catalog) -> list[Page]:

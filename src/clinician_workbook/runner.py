@@ -16,7 +16,7 @@ from nbformat import NotebookNode
 
 from .content.catalog import Catalog
 from .errors import ExportError
-from .notebooks import build, notebook_text
+from .notebooks import INTERACTIVE_ONLY, build, notebook_text
 from .pages import find_page
 
 _BUILT: dict[tuple[int, str], tuple[Catalog, Any]] = {}  # (id of the course, page) -> (course, notebook)
@@ -94,6 +94,8 @@ class InProcessRunner:
         if isinstance(notebook, Path):
             notebook, name = nbformat.read(notebook, as_version=4), notebook.name
         nb = parameterize(notebook, parameters)
+        if parameters.get("mode", "interactive") != "interactive":  # a document: its sections are whole
+            nb.cells = [c for c in nb.cells if INTERACTIVE_ONLY not in c.metadata.get("tags", [])]
         cwd = os.getcwd()
         self._clear()
         try:

@@ -265,88 +265,107 @@ class Session:
         heading: Markup,
         blank: Callable[[], Markup],
         reviewed: Callable[[], Markup],
-        exercises: Callable[[], Iterable[object]],
+        exercises: Callable[[str], Iterable[object]],
+        items: Iterable[str],
+        item: str | None,
+        *,
+        together: bool = False,
     ) -> None:
-        """One exercise section in the session's mode: blank worksheet, reviewed answers, or widgets."""
-        if self.mode == "handout":
-            self._show(blank())
-        elif self.mode == "review":
-            self._show(reviewed())
-        else:
-            self._show(heading)
-            notes = feedback_notes(self.catalog, self.recorder.all())  # the supervisor's, read once
-            for exercise in exercises():
-                display(exercise)
-                if isinstance(exercise, Exercise):  # the supervisor's feedback, under the answer it is on
-                    shown = [n for (ex, item), found in notes.items() for n in found if _on(exercise, ex, item)]
-                    if shown:
-                        self._show(supervisor_feedback(shown))
+        """One exercise section in the session's mode. Without ``item``: the blank worksheet, the
+        reviewed answers, or (interactive) the section's heading, and with ``together`` its one
+        item's widgets too. With ``item``: that item's exercise widgets, in a cell of their own
+        (nothing in a document: its section is whole)."""
+        known = list(items)
+        if item is None:
+            self._show({"handout": blank, "review": reviewed}.get(self.mode, lambda: heading)())
+            if not (together and self.mode == "interactive"):
+                return
+            item = known[0]
+        if item not in known:
+            raise UsageError(f"{item!r} is not an item of this section (known: {', '.join(known)})")
+        if self.mode != "interactive":
+            return
+        notes = feedback_notes(self.catalog, self.recorder.all())  # the supervisor's, read once
+        for exercise in exercises(item):
+            display(exercise)
+            if isinstance(exercise, Exercise):  # the supervisor's feedback, under the answer it is on
+                shown = [n for (ex, on), found in notes.items() for n in found if _on(exercise, ex, on)]
+                if shown:
+                    self._show(supervisor_feedback(shown))
 
-    def spot_signs(self) -> None:
-        def exercises() -> Iterator[object]:
-            for v in self._vignettes():
-                yield HTML(str(self._page("case_heading", vignette=v)))  # type: ignore[no-untyped-call]
-                yield SpotSigns(self.catalog, v, self.recorder, self.seed)
-                yield Classify(self.catalog, v, self.recorder)
+    def spot_signs(self, item: str | None = None) -> None:
+        """A case: its heading, then spot the signs and classify it."""
+        vignettes = {v.id: v for v in self._vignettes()}
+
+        def exercises(case: str) -> Iterator[object]:
+            v = vignettes[case]
+            yield HTML(str(self._page("case_heading", vignette=v)))  # type: ignore[no-untyped-call]
+            yield SpotSigns(self.catalog, v, self.recorder, self.seed)
+            yield Classify(self.catalog, v, self.recorder)
 
         self._section(
             Markup("<h2>Case vignettes</h2>"),
             lambda: handout.spot_signs(self.catalog, self.challenge, self.seed),
             lambda: self.review.spot_signs(),
             exercises,
+            vignettes,
+            item,
         )
 
     def respond(self) -> None:
+        """Deliberate practice: one widget for every statement of the page, under its heading."""
         self._section(
             Markup("<h2>Respond to the client</h2><p>Deliberate practice: respond first, then compare.</p>"),
             lambda: handout.respond(self.catalog, self.challenge),
             lambda: self.review.respond(),
-            lambda: [Respond(self.catalog, self.challenge, self.recorder, self.difficulty)],
+            lambda _: [Respond(self.catalog, self.challenge, self.recorder, self.difficulty)],
+            [self.challenge],
+            None,
+            together=True,
         )
 
-    def knowledge_checks(self) -> None:
+    def knowledge_checks(self, item: str | None = None) -> None:
+        checks = {k.id: k for k in self.catalog.knowledge_checks if k.challenge == self.challenge}
         self._section(
             Markup("<h2>Check your knowledge</h2>"),
             lambda: handout.knowledge_checks(self.catalog, self.challenge, self.seed),
             lambda: self.review.knowledge_checks(),
-            lambda: [
-                KnowledgeCheckQuiz(k, self.recorder, self.seed)
-                for k in self.catalog.knowledge_checks
-                if k.challenge == self.challenge
-            ],
+            lambda one: [KnowledgeCheckQuiz(checks[one], self.recorder, self.seed)],
+            checks,
+            item,
         )
 
-    def reflections(self) -> None:
+    def reflections(self, item: str | None = None) -> None:
+        prompts = {p.id: p for p in self.catalog.reflection_prompts if p.challenge == self.challenge}
         self._section(
             Markup("<h2>Reflect on your own practice</h2>"),
             lambda: handout.reflections(self.catalog, self.challenge),
             lambda: self.review.reflections(),
-            lambda: [
-                Reflect(p, self.recorder, self.catalog.course.privacy_notice)
-                for p in self.catalog.reflection_prompts
-                if p.challenge == self.challenge
-            ],
+            lambda one: [Reflect(prompts[one], self.recorder, self.catalog.course.privacy_notice)],
+            prompts,
+            item,
         )
 
-    def strategy_matches(self) -> None:
+    def strategy_matches(self, item: str | None = None) -> None:
+        matches = {m.id: m for m in self.catalog.strategy_matches}
         self._section(
             Markup("<h2>Which strategy fits?</h2>"),
             lambda: handout.strategy_matches(self.catalog, self.seed),
             lambda: self.review.strategy_matches(),
-            lambda: [
-                StrategyMatchQuiz(self.catalog, m, self.recorder, self.seed) for m in self.catalog.strategy_matches
-            ],
+            lambda one: [StrategyMatchQuiz(self.catalog, matches[one], self.recorder, self.seed)],
+            matches,
+            item,
         )
 
-    def triage(self) -> None:
+    def triage(self, item: str | None = None) -> None:
+        cases = {c.id: c for c in sorted(self.catalog.triage_cases, key=lambda c: c.id)}
         self._section(
             Markup("<h2>Triage cases</h2>"),
             lambda: handout.triage(self.catalog, self.seed),
             lambda: self.review.triage(),
-            lambda: [
-                Triage(self.catalog, c, self.recorder, self.seed)
-                for c in sorted(self.catalog.triage_cases, key=lambda c: c.id)
-            ],
+            lambda one: [Triage(self.catalog, cases[one], self.recorder, self.seed)],
+            cases,
+            item,
         )
 
     def progress(self) -> None:

@@ -20,6 +20,7 @@ from clinician_workbook.render.review import Review
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.responses.handin import write_export
 from clinician_workbook.supervision import Supervision
+from tests.factories import run_page
 
 NOTEBOOK = bundled_notebooks_dir() / "supervisor-review.ipynb"
 
@@ -175,7 +176,7 @@ def test_feedback_shows_under_the_answer_in_the_trainees_notebook(
     shown: list[object] = []
     monkeypatch.setattr(session_module, "display", shown.append)
     wb = Session("when-concerning", trainee="Ada Test", responses=trainee_store.parent)
-    wb.triage()
+    run_page(wb, "triage")
     after = [str(getattr(obj, "data", "")) for obj in shown]
     position = next(i for i, obj in enumerate(shown) if getattr(obj, "item", None) == item)
     assert "Supervisor feedback" in after[position + 1] and "Dr Ngozi Okafor" in after[position + 1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,10 @@ def test_committed_clean_thin_and_hidden(path: Path) -> None:
     params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     assert all(f"\n{name} = " in "\n" + params[0].source for name in PARAMETERS)
-    assert sum(len(c.source.splitlines()) for c in code) < 30  # thin: a few calls into the package
+    # thin: parameters and a start, then one call into the package per cell (one per exercise)
+    setup, calls = code[:2], code[2:]
+    assert sum(len(c.source.splitlines()) for c in setup) < 30
+    assert all(re.fullmatch(r"(wb\.\w+\(('[\w-]+')?\)\n?){1,2}", c.source) for c in calls), path.name
 
 
 def test_notebooks_match_their_generator(tmp_path: Path) -> None:

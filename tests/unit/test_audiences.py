@@ -22,6 +22,7 @@ from clinician_workbook.render.review import Review
 from clinician_workbook.responses import read_store, store_path
 from clinician_workbook.session import StoreRecorder
 from clinician_workbook.supervision import Supervision
+from tests.factories import run_page
 from tests.unit.conftest import CONCERNS, PRACTICE
 
 MARK = "FOR-SUPERVISORS-ONLY"
@@ -51,6 +52,7 @@ def shown(monkeypatch: pytest.MonkeyPatch, call: Any) -> str:
         while stack:
             widget = stack.pop()
             out.append(str(getattr(widget, "value", "")) if type(widget).__name__ == "HTMLView" else "")
+            out.append(" ".join(getattr(widget, "_dom_classes", ())))  # e.g. wb-exercise wb-triage
             stack.extend(getattr(widget, "children", ()))
 
     monkeypatch.setattr(session_module, "display", keep)
@@ -75,7 +77,8 @@ def test_trainee_pages_and_handouts_never_show_supervisor_notes(
     course = marked(catalog)
     for mode in ("interactive", "handout"):
         wb = session_module.Session(page, trainee="Ada Test", mode=mode, responses=store_folder, catalog=course)
-        assert MARK not in shown(monkeypatch, wb.header) + shown(monkeypatch, getattr(wb, section)), mode
+        seen = shown(monkeypatch, wb.header) + shown(monkeypatch, lambda wb=wb: run_page(wb, section))
+        assert MARK not in seen and ("wb-exercise" in seen) == (mode == "interactive"), mode
 
 
 def test_review_exports_show_supervisor_notes(

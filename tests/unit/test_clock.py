@@ -144,7 +144,8 @@ def test_saved_acknowledgement_on_the_local_clock_keeps_the_exact_time(zone: Cal
     zone("Asia/Kolkata")
     widget = Exercise(FixedTimeRecorder(STORED), "item-1")
     widget.save({"choice": 1})
-    assert widget.status.value == f'<span class="wb-saved" data-saved="{STORED}">Submitted 02:15:02</span>'
+    saved = f'<span class="wb-saved" data-saved="{STORED}">Submitted 02:15:02</span>'
+    assert widget.status.value == f'<div role="status" aria-live="polite">{saved}</div>'  # said aloud
 
 
 def test_a_malformed_stored_time_is_shown_escaped(zone: Callable[[str], None]) -> None:

@@ -18,8 +18,10 @@ import pytest
 from clinician_workbook import session as session_module
 from clinician_workbook.app import FRONTEND, TEMPLATES, app_command, app_environment, in_app
 from clinician_workbook.content import Catalog
+from clinician_workbook.errors import UsageError
 from clinician_workbook.exercises import Triage
 from clinician_workbook.lab import LAB_CONFIG, LAB_OVERRIDES, keep_no_outputs, lab_environment, write_lab_settings
+from clinician_workbook.markup import inline
 from clinician_workbook.notebooks import PAGE_MARK, build
 from clinician_workbook.pages import find_page
 from clinician_workbook.session import StoreRecorder
@@ -132,3 +134,22 @@ def test_every_triage_dropdown_is_named_by_its_case_and_action(catalog: Catalog,
         assert isinstance(dropdown, widgets.Dropdown) and "wb-named" in dropdown._dom_classes
         name = dropdown.description
         assert name.startswith(case.title.replace("*", "")) and labels[action][:12] in name
+
+
+def test_one_exercise_per_cell_and_documents_keep_their_sections_whole(
+    monkeypatch: pytest.MonkeyPatch, catalog: Catalog, tmp_path: Path
+) -> None:
+    case = sorted(c.id for c in catalog.triage_cases)[0]
+    views: list[Any] = []
+    monkeypatch.setattr(session_module, "display", views.append)
+    interactive = session_module.Session(CONCERNS, trainee="Ada", responses=tmp_path, catalog=catalog)
+    interactive.triage(case)
+    assert [type(v).__name__ for v in views] == ["Triage"] and views[0].item == case  # that case, alone
+    views.clear()
+    handout = session_module.Session(CONCERNS, trainee="Ada", mode="handout", catalog=catalog)
+    handout.triage(case)
+    assert views == []  # a document shows the whole section at its heading call
+    handout.triage()
+    assert len(views) == 1 and all(str(inline(c.title)) in views[0].data for c in catalog.triage_cases)
+    with pytest.raises(UsageError, match=r"^'nope' is not an item of this section \(known: triage-"):
+        interactive.triage("nope")

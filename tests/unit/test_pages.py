@@ -48,12 +48,24 @@ def test_a_page_notebook_calls_what_the_page_holds() -> None:
         assert nb.metadata.title == page.title and nb.metadata.clinician_workbook == {"page": page.id}
         assert "#" not in nb.cells[0].source  # one title per page: the header's, not a second one here
     concerns = find_page(catalog, "test-concerns")
+    cases = sorted(c.id for c in catalog.triage_cases)
     assert calls(concerns) == [
         "wb.safety()",
         "wb.red_flags()",
         "wb.triage()",
+        *[f"wb.triage({case!r})" for case in cases],  # one case per cell: its own output area
         "wb.progress()",
         "wb.safety()\nwb.references()",
+    ]
+    nb = build(concerns)
+    only = [c.source for c in nb.cells if "interactive-only" in c.metadata.get("tags", [])]
+    assert only == [nb.cells[0].source, *[f"wb.triage({case!r})" for case in cases]]  # documents skip these
+    practice = find_page(catalog, "test-practice")
+    vignettes = practice.items_of("spot-signs")
+    assert vignettes and practice.items_of("classify") == vignettes
+    assert [c for c in calls(practice) if c.startswith("wb.spot_signs(")] == [
+        "wb.spot_signs()",
+        *[f"wb.spot_signs({v!r})" for v in vignettes],  # a case's two exercises share its cell
     ]
 
 

@@ -62,6 +62,19 @@ class HTMLView(widgets.HTML):
         return str(proposal["value"])
 
 
+LIVE = Markup('<div role="status" aria-live="polite">{}</div>')
+
+
+class StatusView(HTMLView):
+    """An exercise's status line ("Submitted", a hint, an error), said aloud by a screen reader
+    when it changes: its text sits in a polite live region (``role="status"``)."""
+
+    @validate("value")
+    def _plain(self, proposal: Any) -> str:
+        shown = Markup(str(proposal["value"]))  # already the line's HTML, as any HTMLView value is
+        return str(LIVE.format(shown)) if shown else ""
+
+
 def button(label: str) -> widgets.Button:
     """An exercise's button: Lab's primary style (white on blue, 4.6:1; its "success" and "info"
     styles fall below 4.5:1), with the workbook's visible focus ring (``wb-button``)."""
@@ -99,7 +112,7 @@ class Exercise(widgets.VBox):
         super().__init__(**kwargs)
         self.recorder = recorder
         self.item = item
-        self.status = HTMLView("", layout=widgets.Layout(min_height="1.5em"))
+        self.status = StatusView("", layout=widgets.Layout(min_height="1.5em"))
         self.feedback = HTMLView("")
         self._drafts: DraftKeeper | None = None  # set by a DraftKeeper on this exercise's text areas
         self.add_class("wb-exercise")

@@ -53,7 +53,8 @@ def test_lab_pages_after_run_all(lab: Lab, page: Any, shots: Path) -> None:
         if notebook == NOTEBOOKS[2]:
             page.screenshot(path=str(shots / "42-lab-after-run-all.png"))
         check(page, f"lab-{notebook}", LAB_THIRD_PARTY, shots)
-        page.wait_for_timeout(2500)  # autosave (every second) catches up with Run All
+        # autosave (every second) saves the page, without its outputs: the tab is clean again
+        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=20_000)
         menu(page, "File", "application:close")
         page.wait_for_timeout(1500)
         assert page.locator(".jp-Dialog").count() == 0, (
@@ -67,3 +68,23 @@ def test_app_pages(app: App, page: Any, shots: Path, notebook: str) -> None:
     page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
     assert page.title(), "every page has a title"
     check(page, f"app-{notebook}", APP_THIRD_PARTY, shots)
+
+
+def test_lab_keeps_the_keyboard_in_the_exercise(lab: Lab, page: Any) -> None:
+    """In JupyterLab: after a click in the third knowledge check, Tab goes to its own first control
+    (not the first exercise of the page), and an arrow key on its radio buttons picks the next
+    option instead of moving Lab to the next cell."""
+    open_notebook(page, lab.open("02-resistance-avoidance.ipynb"))
+    run_all(page)
+    checks = panel(page).locator(".wb-knowledge-check")
+    third = checks.nth(2)
+    third.wait_for(timeout=60_000)
+    third.locator(".widget-html-content").first.click()
+    page.keyboard.press("Tab")
+    where = "el => [...document.querySelectorAll('.wb-knowledge-check')].indexOf(el.closest('.wb-knowledge-check'))"
+    assert page.evaluate(f"() => ({where})(document.activeElement)") == 2
+    radios = third.locator("input[type=radio]")
+    radios.first.click()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(f"() => ({where})(document.activeElement)") == 2
+    assert radios.nth(1).is_checked() and not radios.first.is_checked()

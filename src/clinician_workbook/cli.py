@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -96,8 +97,6 @@ def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Pa
 
 
 def cmd_responses_export(args: argparse.Namespace) -> int:
-    import json
-
     from .outputs import check_file
     from .responses import ResponseStore, store_path
     from .responses.handin import write_export

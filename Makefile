@@ -12,7 +12,7 @@ TRAINEE ?= demo
 
 TIERS := unit course integration notebooks e2e
 
-.PHONY: setup system-deps lab test lint pytest clean $(TIERS:%=test-%)
+.PHONY: setup system-deps lab app test lint pytest clean $(TIERS:%=test-%)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ setup: $(STAMP)
 
 lab: setup
 	$(BIN)/workbook lab $(WORKSPACE) --trainee "$(TRAINEE)"
+
+app: setup
+	$(BIN)/workbook app $(WORKSPACE) --trainee "$(TRAINEE)"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks scripts

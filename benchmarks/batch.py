@@ -36,6 +36,11 @@ CHALLENGES = [
 ]
 
 
+def load() -> str:
+    """The load average, printed with timings: on a shared machine the seconds move with it."""
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
 def write_roster(path: Path, trainees: int) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -115,6 +120,18 @@ def webpdf_browsers(tmp: Path) -> dict[str, str]:
     return {**os.environ, "PLAYWRIGHT_BROWSERS_PATH": str(tmp / "browsers")}
 
 
+def naive_steps(notebook: Path, out: Path, parameters: dict[str, str], pdf: bool, work: Path) -> list[list[str]]:
+    """The naive route for one notebook: the papermill CLI, then the nbconvert CLI to HTML (and webpdf)."""
+    pairs = [arg for name, value in parameters.items() for arg in ("-p", name, value)]
+    steps = [
+        [str(BIN / "papermill"), str(notebook), str(out), *pairs, "--cwd", str(work)],
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
+    ]
+    if pdf:
+        steps.append([str(BIN / "jupyter"), "nbconvert", "--to", "webpdf", str(out)])
+    return steps
+
+
 def naive(sample: int, pdf: bool, tmp: Path) -> float:
     """Handouts per second of the papermill-CLI + nbconvert-CLI loop."""
     env = webpdf_browsers(tmp) if pdf else dict(os.environ)
@@ -123,29 +140,8 @@ def naive(sample: int, pdf: bool, tmp: Path) -> float:
     started = time.monotonic()
     for i in range(sample):
         notebook = ROOT / "notebooks" / f"{CHALLENGES[i % len(CHALLENGES)]}.ipynb"
-        out = work / f"h{i}.ipynb"
-        steps = [
-            [
-                str(BIN / "papermill"),
-                str(notebook),
-                str(out),
-                "-p",
-                "mode",
-                "handout",
-                "-p",
-                "trainee",
-                f"Trainee {i}",
-                "-p",
-                "cohort",
-                "Benchmark cohort",
-                "--cwd",
-                str(work),
-            ],
-            [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)],
-        ]
-        if pdf:
-            steps.append([str(BIN / "jupyter"), "nbconvert", "--to", "webpdf", str(out)])
-        for step in steps:
+        parameters = {"mode": "handout", "trainee": f"Trainee {i}", "cohort": "Benchmark cohort"}
+        for step in naive_steps(notebook, work / f"h{i}.ipynb", parameters, pdf, work):
             subprocess.run(step, cwd=work, env=env, check=True, capture_output=True)
     return sample / (time.monotonic() - started)
 
@@ -186,7 +182,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--memory-only", action="store_true", help="skip the naive loops and the HTML run")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {load()}")
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as name:
         tmp = Path(name)
         n, mib = args.n, 2**20
@@ -197,13 +193,13 @@ def main() -> None:
             print(f"naive loop, HTML        : {naive_html:7.3f} handouts/s  (sample of {args.sample})")
             print(f"naive loop, HTML + PDF  : {naive_pdf:7.3f} handouts/s  (sample of {args.sample}, nbconvert webpdf)")
             print(
-                f"workbook batch, HTML    : {html_rate:7.2f} handouts/s  N={n}  ratio {html_rate / naive_html:5.1f}x (goal 40x)"
+                f"workbook batch, HTML    : {html_rate:7.2f} handouts/s  N={n}  ratio {html_rate / naive_html:5.1f}x (goal 150x)"
             )
             print(f"peak memory N={n} HTML: RSS {html_peak[0] / mib:6.0f} MiB, PSS {html_peak[1] / mib:6.0f} MiB")
         pdf_rate, pdf_peak = batch(n, "html,pdf", args.jobs, tmp)
         if not args.memory_only:
             print(
-                f"workbook batch, HTML+PDF: {pdf_rate:7.2f} handouts/s  N={n}  ratio {pdf_rate / naive_pdf:5.1f}x (goal 25x)"
+                f"workbook batch, HTML+PDF: {pdf_rate:7.2f} handouts/s  N={n}  ratio {pdf_rate / naive_pdf:5.1f}x (goal 90x)"
             )
         print(f"peak memory N={n} HTML+PDF: RSS {pdf_peak[0] / mib:6.0f} MiB, PSS {pdf_peak[1] / mib:6.0f} MiB")
         if args.big:
@@ -213,6 +209,7 @@ def main() -> None:
                 f"peak memory N={args.big} HTML+PDF: RSS {big_peak[0] / mib:6.0f} MiB ({rss_growth:+.1%} vs N={n}), "
                 f"PSS {big_peak[1] / mib:6.0f} MiB ({pss_growth:+.1%}); goal within 10%; {big_rate:.2f} handouts/s"
             )
+        print(f"at the end: {load()}")
 
 
 if __name__ == "__main__":

@@ -62,9 +62,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_lab(args: argparse.Namespace) -> int:
+def _open_workspace(args: argparse.Namespace) -> Workspace:
+    """The workspace ``lab`` and ``app`` open: DIR's own, made for --trainee if there is none."""
     from .courses import chosen_content
-    from .lab import run_lab
     from .options import check_trainee
     from .workspace import find_workspace, init_workspace
 
@@ -77,7 +77,19 @@ def cmd_lab(args: argparse.Namespace) -> int:
     elif content is not None and workspace.content != content:
         made_for = workspace.content or "the bundled course"
         raise UsageError(f"--content: {root / 'workbook.json'} was made for {made_for}")
-    return run_lab(workspace, port=args.port, open_browser=not args.no_browser)
+    return workspace
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    from .lab import run_lab
+
+    return run_lab(_open_workspace(args), port=args.port, open_browser=not args.no_browser)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from .app import run_app
+
+    return run_app(_open_workspace(args), port=args.port, open_browser=not args.no_browser)
 
 
 def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Path, Workspace | None]:
@@ -297,13 +309,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.set_defaults(func=cmd_init)
 
     lab = commands.add_parser("lab", help="open JupyterLab on a workspace (a demo one if none is given)")
-    lab.add_argument(
-        "dir", nargs="?", metavar="DIR", help="workspace folder (created if missing; default: workbook-demo)"
-    )
-    lab.add_argument("--trainee", default="demo", metavar="NAME", help="trainee for a new workspace (default: demo)")
-    lab.add_argument("--port", type=int, default=None)
-    lab.add_argument("--no-browser", action="store_true", help="do not open a browser window")
-    lab.set_defaults(func=cmd_lab)
+    app = commands.add_parser("app", help="open the workbook app on a workspace: the pages, no code (Voilà)")
+    for opener, func in ((lab, cmd_lab), (app, cmd_app)):
+        opener.add_argument(
+            "dir", nargs="?", metavar="DIR", help="workspace folder (created if missing; default: workbook-demo)"
+        )
+        opener.add_argument("--trainee", default="demo", metavar="NAME", help="trainee for a new workspace")
+        opener.add_argument("--port", type=int, default=None)
+        opener.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+        opener.set_defaults(func=func)
 
     responses = commands.add_parser("responses", help="hand in or back up a trainee's answers")
     actions = responses.add_subparsers(dest="responses_command", required=True, metavar="ACTION")
@@ -380,6 +394,7 @@ def build_parser() -> argparse.ArgumentParser:
         stats,
         init,
         lab,
+        app,
         export,
         batch,
         preview,

@@ -1,8 +1,15 @@
-"""Open JupyterLab on a trainee workspace, with nothing phoned home.
+"""Open JupyterLab on a trainee workspace, with nothing phoned home and no code in sight.
 
 Lab's news feed, update check and extension manager would contact hosts on the internet;
 a trainee's workbook makes no network calls, so all three are switched off in a config
 file written next to the workspace.
+
+The workbook's notebooks are pages, not programs: Lab loads ``lab.css`` as its custom CSS
+(from the workspace's own Jupyter config folder), which hides their hidden code cells entirely
+instead of as grey bars. Their outputs are never written to disk (:func:`keep_no_outputs`, a
+save hook): the answers live in the store, so a notebook file stays the page it was, holds
+nothing private, and Lab's autosave (every second here) clears "unsaved changes" after Run All,
+so closing a page asks nothing.
 
 The server never outlives ``workbook lab``. It runs in its own session, so a Ctrl-C in the
 terminal reaches only us (Jupyter would otherwise stop to ask "Shutdown this Jupyter server?");
@@ -21,9 +28,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from .lifetime import Stopped, parent_death_preexec, stop_on_signals
+from .notebooks import PAGE_MARK
 from .workspace import Workspace
 
 STOP_SECONDS = 10.0  # for the server to shut down cleanly before it is killed
@@ -34,14 +43,50 @@ LAB_CONFIG = {
         "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
         "extension_manager": "readonly",
         "default_url": "/lab/tree/00-welcome.ipynb",
+        "custom_css": True,
     },
     "ServerApp": {"ip": "127.0.0.1"},
+    "ContentsManager": {"pre_save_hook": "clinician_workbook.lab.keep_no_outputs"},
 }
+CUSTOM_CSS = Path(__file__).parent / "static" / "lab.css"
 
 
 # Lab's own defaults for this server (its app settings' overrides.json): news off, so no toast
 # asks a trainee whether to fetch news from the internet (news_url=None alone still asks).
-LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+# Autosave every second: a page's only change after Run All is its outputs, which are never
+# saved (keep_no_outputs), so the save is quick and leaves nothing to ask about on closing.
+LAB_OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 1},
+}
+
+
+def keep_no_outputs(model: dict[str, Any], **_: Any) -> None:
+    """Jupyter's pre-save hook: a workbook notebook is saved without outputs or widget state.
+
+    Other notebooks (a trainee's own) are saved as they are.
+    """
+    if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
+        return
+    notebook = model["content"]
+    if PAGE_MARK not in notebook.get("metadata", {}):
+        return
+    notebook["metadata"].pop("widgets", None)
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+
+
+def lab_environment(root: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """The server's environment: its Jupyter config folder is the workspace's own, holding the
+    custom CSS (``custom/custom.css``), so Lab's user settings for this workspace live there too."""
+    folder = root / ".workbook" / "jupyter"
+    (folder / "custom").mkdir(mode=0o700, parents=True, exist_ok=True)
+    (folder / "custom" / "custom.css").write_text(CUSTOM_CSS.read_text(encoding="utf-8"), encoding="utf-8")
+    env = dict(os.environ if base is None else base)
+    env["JUPYTER_CONFIG_DIR"] = str(folder)
+    return env
 
 
 def write_lab_settings(root: Path) -> Path:
@@ -88,24 +133,30 @@ def lab_command(
 def run_lab(workspace: Workspace, port: int | None = None, open_browser: bool = True) -> int:
     """Run JupyterLab in the foreground until the user stops it (Ctrl-C) or we get SIGTERM."""
     print(f"Opening JupyterLab on {workspace.root} (trainee: {workspace.trainee}). Stop it with Ctrl-C.")
-    return run_server(lab_command(workspace, port, open_browser), workspace.root)
+    return run_server(lab_command(workspace, port, open_browser), workspace.root, env=lab_environment(workspace.root))
 
 
 def run_supervision(folder: Path, notebook: Path, port: int | None = None, open_browser: bool = True) -> int:
     """JupyterLab on a supervisor's folder, opening the supervisor notebook ready to run."""
     print(f"Opening the supervisor notebook {notebook} in JupyterLab. Run All, then give feedback. Stop with Ctrl-C.")
-    return run_server(lab_command(folder, port, open_browser, notebook.name), folder)
+    return run_server(lab_command(folder, port, open_browser, notebook.name), folder, env=lab_environment(folder))
 
 
-def run_server(command: list[str], cwd: Path, stop_seconds: float = STOP_SECONDS) -> int:
+def run_server(
+    command: list[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    name: str = "JupyterLab",
+    stop_seconds: float = STOP_SECONDS,
+) -> int:
     """Run ``command`` as a server that ends with us; its exit code, or 0 when we stopped it."""
     with stop_on_signals():
-        server = subprocess.Popen(command, cwd=cwd, start_new_session=True, preexec_fn=parent_death_preexec())
+        server = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True, preexec_fn=parent_death_preexec())
         try:
             return server.wait()
         except Stopped:
             stop_server(server, stop_seconds)
-            print("JupyterLab stopped.")
+            print(f"{name} stopped.")
             return 0
 
 

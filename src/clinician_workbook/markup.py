@@ -7,21 +7,32 @@ text is always plain data. Anything else reaching HTML is a ``str`` and gets esc
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 # commonmark with raw HTML switched off: content authors write Markdown, never markup
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+# A batch renders the same course prose for every trainee: each text is parsed once per process.
+_CACHED = 4096  # texts; a course has a few hundred
 
 
+@lru_cache(maxsize=_CACHED)
 def prose(text: str) -> Markup:
     """Course prose (trusted, but still without raw HTML) as block HTML."""
     return Markup(_MD.render(text))
 
 
+@lru_cache(maxsize=_CACHED)
 def inline(text: str) -> Markup:
     """Course prose as inline HTML (no surrounding paragraph)."""
     return Markup(_MD.renderInline(text))
+
+
+def spoken(text: str) -> str:
+    """Course prose as plain text (Markdown marks dropped), for a control's accessible name."""
+    return inline(text).striptags()
 
 
 def plain(text: str) -> Markup:

@@ -18,11 +18,11 @@ from .content.catalog import Catalog
 from .files import PRIVATE, SHARED, write_atomic
 from .pages import Page, pages
 
+PAGE_MARK = "clinician_workbook"  # notebook metadata key of the workbook's own notebooks
 HIDDEN = {"jupyter": {"source_hidden": True}}
 HOW = (
-    "**How to use this notebook:** open the **Run** menu and choose **Run All Cells**. "
-    "Then work through the exercises below; every answer is saved the moment you give it, "
-    "and is still here when you come back."
+    "**To open this page:** choose **Run All Cells** from the **Run** menu. "
+    "Then work through it below; every answer is saved the moment you give it."
 )
 START = (
     "from clinician_workbook.session import start\n\n"
@@ -54,10 +54,14 @@ SUPERVISOR_HOW = (
 )
 
 
-def _metadata() -> dict[str, Any]:
+def _metadata(page: str, title: str) -> dict[str, Any]:
+    """A workbook notebook's metadata: its kernel, its title (Voilà's page title), and our mark
+    (``PAGE_MARK``: JupyterLab saves a marked notebook without its outputs, see ``lab.py``)."""
     return {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "language_info": {"name": "python"},
+        "title": title,
+        PAGE_MARK: {"page": page},
     }
 
 
@@ -87,9 +91,10 @@ def parameters(page: Page) -> Any:
 def build(page: Page) -> Any:
     """The notebook of ``page``."""
     nb = new_notebook()
-    nb.metadata = _metadata()
-    # the how-to line is for JupyterLab only: exports drop cells tagged interactive-only
-    how = new_markdown_cell(f"# {page.title}\n\n{HOW}", metadata={"tags": ["interactive-only"]})
+    nb.metadata = _metadata(page.id, page.title)
+    # the how-to line is for JupyterLab only: exports drop cells tagged interactive-only, the app
+    # shows no markdown; the page's title is its first output (one title, in every front end)
+    how = new_markdown_cell(HOW, metadata={"tags": ["interactive-only"]})
     nb.cells = [how, parameters(page), new_code_cell(START, metadata=HIDDEN)]
     nb.cells += [new_code_cell(call, metadata=dict(HIDDEN)) for call in calls(page)]
     for index, cell in enumerate(nb.cells):
@@ -105,7 +110,7 @@ def build_supervisor(
 ) -> Any:
     """The supervisor notebook; ``workbook supervise`` fills in the three parameters."""
     nb = new_notebook()
-    nb.metadata = _metadata()
+    nb.metadata = _metadata(SUPERVISOR, "Supervisor review")
     params = new_code_cell(
         "# Parameters (papermill can set these)\n"
         f"responses = {responses!r}  # the trainee's store (.sqlite) or hand-in file (.json)\n"
@@ -121,7 +126,7 @@ def build_supervisor(
         "sv.triage()",
         "sv.reflections()",
     ]
-    how = new_markdown_cell(f"# Supervisor review\n\n{SUPERVISOR_HOW}", metadata={"tags": ["interactive-only"]})
+    how = new_markdown_cell(SUPERVISOR_HOW, metadata={"tags": ["interactive-only"]})
     nb.cells = [how, params, *[new_code_cell(step, metadata=dict(HIDDEN)) for step in steps]]
     for index, cell in enumerate(nb.cells):
         cell.id = f"sv-{index:02d}"

@@ -236,6 +236,18 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
 # -- output -------------------------------------------------------------------------------------
 
 
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour given as 0-255 channels."""
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (v / 255 for v in rgb))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _ink(rgb: tuple[int, int, int]) -> str:
+    """White or black text on ``rgb``, whichever contrasts more (one of them always reaches 4.5:1)."""
+    light = _luminance(rgb) + 0.05
+    return "#fff" if 1.05 / light >= light / 0.05 else "#000"
+
+
 def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> Markup:
     """Completion per trainee (rows) and page (columns), as a self-contained SVG."""
     cell_w, cell_h, label_w, head_h = 92, 16, 190, 34
@@ -260,17 +272,17 @@ def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> Markup:
         for col, (page, _) in enumerate(pages):
             r = by_key[(trainee, page)]
             shade = int(245 - 170 * r.completion)
-            fill = f"rgb({shade},{min(255, shade + 25)},{min(255, shade + 60)})"
+            cell = (shade, min(255, shade + 25), min(255, shade + 60))
+            fill = "rgb({},{},{})".format(*cell)
             x = label_w + col * cell_w
             parts.append(
                 Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>').format(
                     x, y, cell_w - 2, cell_h - 2, fill
                 )
             )
-            colour = "#fff" if r.completion > 0.55 else "#222"
             parts.append(
                 Markup('<text x="{:.0f}" y="{}" text-anchor="middle" style="fill:{}">{}%</text>').format(
-                    x + cell_w / 2 - 1, y + 12, colour, round(100 * r.completion)
+                    x + cell_w / 2 - 1, y + 12, _ink(cell), round(100 * r.completion)
                 )
             )
     legend_y = head_h + cell_h * len(report.trainees) + 18

@@ -12,16 +12,27 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from nbformat import NotebookNode
 
 from .content.catalog import Catalog
 from .errors import ExportError
 from .notebooks import build, notebook_text
 from .pages import find_page
 
+_BUILT: dict[tuple[int, str], tuple[Catalog, Any]] = {}  # (id of the course, page) -> (course, notebook)
+
 
 def notebook_for(catalog: Catalog, page: str) -> Any:
-    """The notebook of ``page`` of this course, built from its pages (never read from a file)."""
-    return build(find_page(catalog, page))
+    """The notebook of ``page`` of this course, built from its pages (never read from a file).
+
+    Built once per course and page in a process (building validates every cell, which costs
+    more than a copy); each caller gets its own copy. The course is kept with its notebook, so
+    its id cannot be reused by another course while the entry exists.
+    """
+    built = _BUILT.get((id(catalog), page))
+    if built is None or built[0] is not catalog:
+        built = _BUILT[(id(catalog), page)] = (catalog, build(find_page(catalog, page)))
+    return copy.deepcopy(built[1])
 
 
 def run_papermill(
@@ -94,14 +105,7 @@ class InProcessRunner:
                 error = result.error_before_exec or result.error_in_exec
                 if error is not None:
                     raise ExportError(f"{name}: cell {index}: {type(error).__name__}: {error}")
-                outputs = []
-                if captured.stdout:
-                    outputs.append(nbformat.v4.new_output("stream", name="stdout", text=captured.stdout))
-                outputs += [
-                    nbformat.v4.new_output("display_data", data=out.data, metadata=out.metadata or {})
-                    for out in captured.outputs
-                ]
-                cell.outputs = outputs
+                cell.outputs = _outputs(captured)
         finally:
             os.chdir(cwd)
             self._clear()
@@ -114,6 +118,19 @@ class InProcessRunner:
         namespace = self.shell.user_ns
         for name in set(namespace) - self._baseline:
             del namespace[name]
+
+
+def _outputs(captured: Any) -> list[Any]:
+    """A cell's outputs, as ``nbformat.v4.new_output`` makes them but not validated one by one:
+    a stream and display data built here from captured text and MIME bundles are valid by
+    construction (a test validates whole notebooks from this runner)."""
+    outputs = []
+    if captured.stdout:
+        outputs.append(NotebookNode(output_type="stream", name="stdout", text=captured.stdout))
+    outputs += [
+        NotebookNode(output_type="display_data", data=out.data, metadata=out.metadata or {}) for out in captured.outputs
+    ]
+    return outputs
 
 
 def _close_widgets() -> None:

@@ -22,6 +22,7 @@ from IPython.display import HTML
 from IPython.display import display as _untyped_display
 from markupsafe import Markup
 
+from .app import in_app
 from .citations import format_reference
 from .content import Catalog
 from .content.models import DIFFICULTIES, Difficulty, Reference, Strategy, Vignette
@@ -29,7 +30,7 @@ from .courses import load_course
 from .curriculum import progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
-from .exercises.base import Exercise
+from .exercises.base import Exercise, HTMLView
 from .feedback import TOGETHER, urgency_html
 from .options import check_trainee, parse_date
 from .pages import find_page, items_for, page_title, pages
@@ -53,6 +54,7 @@ class StoreRecorder:
     def __init__(self, path: Path, trainee: str, challenge: str) -> None:
         self.path, self.trainee, self.challenge = path, trainee, challenge
         self._store: ResponseStore | None = None
+        self.on_save: list[Callable[[], None]] = []  # told after every saved answer (live progress)
 
     def _open(self, create: bool) -> ResponseStore | None:
         if self._store is None and (create or self.path.exists()):
@@ -62,7 +64,10 @@ class StoreRecorder:
     def save(self, exercise: str, item: str, answer: dict[str, Any], *, shared: bool = False) -> Attempt:
         store = self._open(create=True)
         assert store is not None
-        return store.save(self.challenge, exercise, item, answer, shared=shared)
+        attempt = store.save(self.challenge, exercise, item, answer, shared=shared)
+        for listener in self.on_save:
+            listener()
+        return attempt
 
     def latest(self, exercise: str, item: str) -> Attempt | None:
         """The current answer, by the one rule (``responses.current``)."""
@@ -180,11 +185,22 @@ class Session:
                 cohort=self.cohort,
                 date=self.date,
                 challenge=challenge,
+                app=in_app(),
             )
         )
 
     def welcome(self) -> None:
-        titles = [(p.number, p.title) for p in pages(self.catalog)]
+        """The course, and its pages: in the workbook, each a link with what is done on it."""
+        attempts = self._every_attempt() if self.mode == "interactive" else None
+        titles = [
+            (
+                p.number,
+                p.title,
+                p.notebook if attempts is not None and p.id != self.challenge else None,
+                self._done(p.id, attempts),
+            )
+            for p in pages(self.catalog)
+        ]
         reading = [
             (format_reference(self.catalog.get("reference", r.reference, Reference)), r.why)
             for r in self.catalog.course.reading_list
@@ -194,6 +210,16 @@ class Session:
                 "welcome", course=self.catalog.course, titles=titles, content=self.content_statement(), reading=reading
             )
         )
+
+    def _every_attempt(self) -> list[Attempt]:
+        """Every attempt in the trainee's store, all pages (none before the first answer)."""
+        return read_store(self.recorder.path, self.trainee)[1] if self.recorder.path.exists() else []
+
+    def _done(self, page: str, attempts: list[Attempt] | None) -> tuple[int, int] | None:
+        if attempts is None or page == self.challenge:
+            return None
+        done = progress(self.catalog, page, [a for a in attempts if a.challenge == page])
+        return (done.done, done.total) if done.total else None
 
     def content_statement(self) -> Markup:
         """Which hard topics the course touches (from every content note), and how to pace them."""
@@ -329,10 +355,15 @@ class Session:
             return None
         if self.mode == "review":
             return self._show(self.review.summary(self.title))
+        view = HTMLView(self._progress_now())
+        self.recorder.on_save.append(lambda: setattr(view, "value", self._progress_now()))
+        display(view)  # kept up to date as answers are saved, with no cell to run again
+        return None
+
+    def _progress_now(self) -> str:
         done = progress(self.catalog, self.challenge, self.recorder.all())
         rows = [(LABELS[e.exercise], e.done, e.total) for e in done.exercises]
-        self._show(self._page("progress", rows=rows, course=self.catalog.course))
-        return None
+        return str(SHOWN.format(self.mode, self._page("progress", rows=rows, course=self.catalog.course)))
 
 
 def start(challenge: str, **parameters: Any) -> Session:

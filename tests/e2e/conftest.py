@@ -6,7 +6,6 @@ so a CI run can never pass by silently skipping them.
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 import subprocess
@@ -14,14 +13,16 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from clinician_workbook.app import app_command, app_environment
 from clinician_workbook.export.browser import BROWSER
-from clinician_workbook.lab import lab_command
+from clinician_workbook.lab import lab_command, lab_environment
 from clinician_workbook.workspace import Workspace, init_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,22 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[Any]:
+    """A page that may load file:// URLs only: any other request is aborted (and fails)."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+
+    def only_files(route: Any) -> None:
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_files)
+    yield context.new_page()
     context.close()
 
 
@@ -72,15 +89,11 @@ class Lab:
         return f"{self.url}{where}/tree/{path}?token={self.token}"
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Lab]:
-    """``jupyter lab`` on a fresh workspace, its own port, token and config folders."""
-    workspace = init_workspace(tmp_path / "ws", "Ada Test")
-    port, token = _free_port(), secrets.token_hex(16)
+def _isolated(tmp_path: Path, base: dict[str, str]) -> dict[str, str]:
+    """The server's environment with Jupyter's runtime, IPython and Lab's settings in ``tmp_path``."""
     home = tmp_path / "jupyter"
     env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        **base,
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "IPYTHONDIR": str(home / "ipython"),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
@@ -89,26 +102,28 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
     # render every cell (Lab's default windowing only attaches cells near the viewport, and the
     # tests look for widgets far down a notebook)
     tracker = home / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True)
+    tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
-    command = [*lab_command(workspace, port=port, open_browser=False), f"--IdentityProvider.token={token}"]
-    log = (tmp_path / "lab.log").open("w")
-    process = subprocess.Popen(command, cwd=workspace.root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    return env
+
+
+@contextmanager
+def _serving(command: list[str], env: dict[str, str], cwd: Path, ready: str, log_path: Path) -> Iterator[None]:
+    """Run a server until ``ready`` (a URL) answers; stop it afterwards."""
+    log = log_path.open("w")
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2):
+                with urllib.request.urlopen(ready, timeout=2):
                     break
             except OSError as err:
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    raise RuntimeError(
-                        "JupyterLab did not start:\n" + (tmp_path / "lab.log").read_text()[-3000:]
-                    ) from err
+                    raise RuntimeError(f"{command[2]} did not start:\n" + log_path.read_text()[-3000:]) from err
                 time.sleep(0.25)
-        yield Lab(url, token, workspace)
+        yield
     finally:
         process.terminate()
         try:
@@ -117,6 +132,42 @@ def lab(tmp_path: Path) -> Iterator[Lab]:
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    """``jupyter lab`` on a fresh workspace, its own port, token and config folders."""
+    workspace = init_workspace(tmp_path / "ws", "Ada Test")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = _isolated(tmp_path, lab_environment(workspace.root))
+    command = [*lab_command(workspace, port=port, open_browser=False), f"--IdentityProvider.token={token}"]
+    url = f"http://127.0.0.1:{port}"
+    with _serving(command, env, workspace.root, f"{url}/api/status?token={token}", tmp_path / "lab.log"):
+        yield Lab(url, token, workspace)
+
+
+@dataclass
+class App:
+    url: str
+    token: str
+    workspace: Workspace
+
+    def open(self, notebook: str = "") -> str:
+        """URL of a page of the app (its front door when no notebook is given)."""
+        where = f"/voila/render/{notebook}" if notebook else "/"
+        return f"{self.url}{where}?token={self.token}"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    """``workbook app``'s server (Voilà with our template) on a fresh workspace."""
+    workspace = init_workspace(tmp_path / "ws", "Ada Test")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = _isolated(tmp_path, app_environment())
+    command = app_command(workspace.root, port=port, open_browser=False, token=token)
+    url = f"http://127.0.0.1:{port}"
+    with _serving(command, env, workspace.root, f"{url}/?token={token}", tmp_path / "app.log"):
+        yield App(url, token, workspace)
 
 
 __all__ = ["Lab", "sys"]

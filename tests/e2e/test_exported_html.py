@@ -33,21 +33,12 @@ def exported_html(tmp_path: Path, answered_store: Path) -> Path:
     return next(p for p in export_workbook(request) if p.name == "workbook.html")
 
 
-def test_export_is_quiet_and_inert_offline(browser: Any, exported_html: Path, shots: Path) -> None:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+def test_export_is_quiet_and_inert_offline(offline_page: Any, exported_html: Path, shots: Path) -> None:
+    page = offline_page  # the network is blocked: any other request fails, and we record it
     requests: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
     dialogs: list[str] = []
-
-    def only_the_file(route: Any) -> None:
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            route.abort()  # the network is blocked: anything else fails, and we record it
-
-    context.route("**/*", only_the_file)
-    page = context.new_page()
     page.on("request", lambda r: requests.append(r.url))
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -61,4 +52,3 @@ def test_export_is_quiet_and_inert_offline(browser: Any, exported_html: Path, sh
     page.screenshot(path=str(shots / "06-export-planted-script-as-text.png"))
     assert failed == [] and errors == [] and dialogs == []
     assert requests == [exported_html.as_uri()]
-    context.close()

@@ -8,10 +8,14 @@ import random
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
 
 from clinician_workbook.batch import plan, render_item, run_batch
 from clinician_workbook.content import load_bundled
+from clinician_workbook.export.html import TEMPLATES, WorkbookHTMLExporter, document_css
 from clinician_workbook.pages import work_pages
 from clinician_workbook.progress import Progress
 from clinician_workbook.responses import ResponseStore, store_path
@@ -59,6 +63,21 @@ def test_fast_path_gives_the_same_documents_as_papermill(challenge: str, mode: s
     slow = run_papermill(notebook_for(load_bundled(), challenge), parameters)
     assert _outputs(fast) == _outputs(slow) == _outputs(again)
     assert sum(len(cell) for cell in _outputs(fast)) >= 4
+    nbformat.validate(fast)  # the runner builds outputs without validating each one
+    # the documents: ours, and nbconvert's stock HTMLExporter (with its BeautifulSoup pass) with our template
+    title = f"Ada Test: {challenge} ({mode})"
+    document, _ = WorkbookHTMLExporter().from_notebook_node(fast, {"workbook_title": title})
+    stock = HTMLExporter(
+        template_name="workbook",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    plain, _ = stock.from_notebook_node(slow, {"workbook_title": title, "workbook_css": document_css()})
+    # the stock exporter re-serialises through html.parser; the same pass over ours must give its bytes
+    assert str(BeautifulSoup(document, features="html.parser")) == plain
+    assert len(document) > 20_000 and document.count("<section") >= 2
 
 
 @pytest.mark.requires_browser

@@ -16,6 +16,7 @@ from clinician_workbook.errors import UsageError
 from clinician_workbook.notebooks import build, calls
 from clinician_workbook.pages import find_page, pages, work_pages
 from clinician_workbook.roster import Trainee
+from clinician_workbook.runner import notebook_for
 from tests.conftest import FIXTURES
 
 COURSE = FIXTURES / "course"
@@ -44,7 +45,8 @@ def test_a_page_notebook_calls_what_the_page_holds() -> None:
         sources = [c.source for c in nb.cells if c.cell_type == "code"]
         assert f"challenge = {page.id!r}" in sources[0] and "content = None" in sources[0]
         assert sources[2:] == calls(page)
-        assert nb.cells[0].source.startswith(f"# {page.title}\n")
+        assert nb.metadata.title == page.title and nb.metadata.clinician_workbook == {"page": page.id}
+        assert "#" not in nb.cells[0].source  # one title per page: the header's, not a second one here
     concerns = find_page(catalog, "test-concerns")
     assert calls(concerns) == [
         "wb.safety()",
@@ -140,3 +142,16 @@ def test_supervise_and_preview_refuse_wrong_files(tmp_path: Path, run_cli) -> No
     assert not (tmp_path / "sv").exists()
     text = run_cli("preview", "welcome", "--content", str(COURSE), "--out", str(tmp_path / "page.txt"))
     assert text.code == 1 and "ending in .html" in text.err and not (tmp_path / "page.txt").exists()
+
+
+def test_the_runner_builds_each_notebook_once_and_hands_out_copies() -> None:
+    bundled, fixture = load_bundled(), load_bundled(COURSE)
+    first = notebook_for(bundled, "feeling-stuck")
+    first.cells[0].source = "changed by a caller"
+    first.cells.pop()
+    again = notebook_for(bundled, "feeling-stuck")
+    assert again == build(find_page(bundled, "feeling-stuck")) != first
+    # another course with the same page ids gets its own notebook, not the cached one
+    page = work_pages(fixture)[0].id
+    assert notebook_for(fixture, page) == build(find_page(fixture, page))
+    assert notebook_for(fixture, page) != notebook_for(bundled, work_pages(bundled)[0].id)

@@ -70,6 +70,25 @@ def button(label: str) -> widgets.Button:
     return made
 
 
+W = TypeVar("W", bound=widgets.DOMWidget)
+
+
+def named(control: W, name: str) -> W:
+    """``control`` with an accessible name a screen reader reads and the page does not show
+    (its description label, hidden visually by ``wb-named`` in workbook.css, not from the reader)."""
+    control.description = name
+    control.add_class("wb-named")
+    return control
+
+
+def scale(name: str, unset: str) -> widgets.RadioButtons:
+    """A 0-4 rating, ``unset`` until chosen: radio buttons in a row (the choice is announced and
+    arrow keys move within it, which toggle buttons do not give), named for a screen reader."""
+    made = named(widgets.RadioButtons(options=[unset, "0", "1", "2", "3", "4"], value=unset), name)
+    made.add_class("wb-scale")
+    return made
+
+
 class Exercise(widgets.VBox):
     """Base of every exercise widget: a status line and a feedback area below the controls."""
 
@@ -84,6 +103,7 @@ class Exercise(widgets.VBox):
         self.feedback = HTMLView("")
         self._drafts: DraftKeeper | None = None  # set by a DraftKeeper on this exercise's text areas
         self.add_class("wb-exercise")
+        self.add_class(f"wb-{self.exercise}")  # its kind, for styles and for tests that find it
 
     def save(self, answer: dict[str, Any], *, shared: bool = False) -> Saved:
         """Save and show the acknowledgement only once the store has committed."""

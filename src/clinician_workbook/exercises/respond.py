@@ -17,10 +17,10 @@ from markupsafe import Markup
 from ..content.catalog import Catalog
 from ..content.models import ClientStatement, Difficulty
 from ..feedback import content_note, criterion_name, examples_html
-from ..markup import inline, plain
+from ..markup import inline, plain, spoken
 from ..responses.answers import RespondAnswer, read_answer
 from ..scoring import FELT, Felt, next_difficulty, step_word
-from .base import DraftKeeper, Exercise, HTMLView, Recorder, Saved, button
+from .base import DraftKeeper, Exercise, HTMLView, Recorder, Saved, button, named, scale
 
 NOT_RATED = "not rated"
 ANCHOR = Markup("<li><b>{}</b> {}</li>")
@@ -37,7 +37,8 @@ STEP = Markup(
 ROUND = Markup("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>")
 ROUNDS = Markup(
     "<details><summary>Your rounds so far: {}</summary><table class='wb-table'>"
-    "<tr><th>statement</th><th>level</th><th>felt</th><th>your response</th></tr>{}</table></details>"
+    "<tr><th scope='col'>statement</th><th scope='col'>level</th><th scope='col'>felt</th>"
+    "<th scope='col'>your response</th></tr>{}</table></details>"
 )
 
 
@@ -79,15 +80,11 @@ class Respond(Exercise):
         # Every rating starts "not rated", and a round cannot be saved until each criterion is
         # rated: an untouched control is never recorded as 0.
         self.ratings = {
-            cid: widgets.ToggleButtons(
-                options=[NOT_RATED, "0", "1", "2", "3", "4"],
-                value=NOT_RATED,
-                description="",
-                style={"button_width": "5.5em"},
-            )
-            for cid in self.criteria
+            cid: scale(f"Your rating for {spoken(criterion_name(c))}, 0 to 4", NOT_RATED)
+            for cid, c in self.criteria.items()
         }
-        self.felt = widgets.ToggleButtons(options=list(FELT), value=None, description="")
+        self.felt = named(widgets.RadioButtons(options=list(FELT), value=None), "How did this statement feel?")
+        self.felt.add_class("wb-scale")
         self.rate = button("Save my ratings and continue")
         self.rate.on_click(self.guarded(self._on_rate))
         rating_rows: list[widgets.Widget] = []

@@ -12,9 +12,9 @@ from markupsafe import Markup
 
 from ..content.models import SkillCriterion
 from ..feedback import criterion_name
-from ..markup import inline
+from ..markup import inline, spoken
 from ..responses.answers import FeedbackAnswer, read_answer
-from .base import Exercise, HTMLView, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button, scale
 
 NOT_RATED = "–"
 ANCHOR = Markup("<li><b>{}</b> {}</li>")
@@ -31,9 +31,7 @@ class FeedbackForm(Exercise):
         """``target`` is ``<exercise>/<item>`` of the trainee answer; ``shown`` the HTML showing it."""
         super().__init__(recorder, target)
         self.ratings = {
-            c.id: widgets.ToggleButtons(
-                options=[NOT_RATED, "0", "1", "2", "3", "4"], value=NOT_RATED, style={"button_width": "2.6em"}
-            )
+            c.id: scale(f"Your rating of the answer for {spoken(criterion_name(c))}, 0 to 4", NOT_RATED)
             for c in criteria or []
         }
         rows: list[widgets.Widget] = []

@@ -13,10 +13,10 @@ from markupsafe import Markup
 from ..content.catalog import Catalog
 from ..content.models import URGENCY_LABELS, TriageCase
 from ..feedback import content_note, triage_feedback
-from ..markup import inline, prose
+from ..markup import inline, prose, spoken
 from ..responses.answers import TriageAnswer, read_answer
 from ..scoring import score_triage, steps_from_numbers, triage_options
-from .base import Exercise, HTMLView, Recorder, button
+from .base import Exercise, HTMLView, Recorder, button, named
 
 NOT_CHOSEN = "not chosen"
 
@@ -31,9 +31,11 @@ class Triage(Exercise):
         options = triage_options(case, seed)
         positions = [NOT_CHOSEN, *[str(n) for n in range(1, len(options) + 1)]]
         labels = {a.id: a.text for a in catalog.triage_actions}
+        # each dropdown is named for a screen reader by its case and action (a label only they read)
         self.numbers = {
-            action: widgets.Dropdown(
-                options=positions, value=NOT_CHOSEN, description="", layout=widgets.Layout(width="9em")
+            action: named(
+                widgets.Dropdown(options=positions, value=NOT_CHOSEN, layout=widgets.Layout(width="9em")),
+                f"{spoken(case.title)}: order of “{spoken(labels[action])}”",
             )
             for action in options
         }

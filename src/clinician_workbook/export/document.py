@@ -10,6 +10,7 @@ They hold a trainee's answers, so they are owner-only (0600), in folders created
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..errors import UsageError
 from ..files import PRIVATE, write_atomic
 from ..outputs import check_folder
 from ..pages import find_page, page_title, work_pages
+from ..render import render
 from ..responses import read_store, safe_filename, store_path
 from ..runner import InProcessRunner, notebook_for
 from .browser import require_playwright
@@ -29,11 +31,7 @@ from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
 
 FORMATS = ("html", "pdf")
-
-
-def _page_break() -> Any:
-    output = nbformat.v4.new_output("display_data", data={"text/html": '<div class="wb-pagebreak"></div>'})
-    return nbformat.v4.new_code_cell(outputs=[output])
+TITLE = re.compile(r"<(/?)h1\b")  # trainee text is escaped, so every tag here is our markup
 
 
 @dataclass(frozen=True)
@@ -75,14 +73,31 @@ def parse_paper(value: str) -> Paper:
     raise UsageError(f"--paper: {value!r} is not one of {', '.join(PAPERS)}")
 
 
-def combine(notebooks: Sequence[Any], title: str) -> Any:
-    """One notebook holding every challenge's outputs, a page break between challenges."""
+def _html_cell(html: str) -> Any:
+    return nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data", data={"text/html": html})])
+
+
+def _page_break() -> Any:
+    return _html_cell('<div class="wb-pagebreak"></div>')
+
+
+def _demote_titles(cell: Any) -> None:
+    """Each challenge's title (its page's h1) becomes an h2 under the combined document's one h1."""
+    for output in cell.get("outputs", []):
+        html = output.get("data", {}).get("text/html")
+        if html is not None:
+            output["data"]["text/html"] = TITLE.sub(r"<\1h2", "".join(html))
+
+
+def combine(notebooks: Sequence[Any], title: str, cover: str) -> Any:
+    """One notebook: the ``cover`` (the document's h1), then every challenge's outputs, each on a new page."""
     combined = nbformat.v4.new_notebook(metadata={"title": title})
+    combined.cells.append(_html_cell(cover))
     for index, nb in enumerate(notebooks):
-        if index:
-            combined.cells.append(_page_break())
+        combined.cells.append(_page_break())
         for cell in copy.deepcopy(nb.cells):
             cell.id = f"n{index}-{cell.get('id', len(combined.cells))}"  # ids stay unique across notebooks
+            _demote_titles(cell)
             combined.cells.append(cell)
     return combined
 
@@ -118,7 +133,11 @@ def export_workbook(request: ExportRequest) -> list[Path]:
         written += _write(exporter, nb, folder / page.stem, request, title)
     if len(executed) > 1:
         title = f"Workbook of {request.trainee}"
-        written += _write(exporter, combine(executed, title), folder / "workbook", request, title)
+        chapters = [page_title(catalog, challenge) for challenge in request.challenges]
+        cover = render(
+            "review.html.j2", "cover", course=catalog.course, title=title, trainee=request.trainee, chapters=chapters
+        )
+        written += _write(exporter, combine(executed, title, cover), folder / "workbook", request, title)
     return written
 
 

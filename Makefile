@@ -1,6 +1,8 @@
 # Two entry points, both self-contained on a fresh machine:
 #   make lab   set up, then open JupyterLab on a trainee workspace
 #   make test  set up (including the system packages the tests need), then run every check
+# One test tier at a time (tests/<tier>; PYTEST_ARGS passes on, e.g. PYTEST_ARGS=-x):
+#   make test-unit | test-course | test-integration | test-notebooks | test-e2e
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -8,7 +10,9 @@ STAMP := $(VENV)/.installed-stamp
 WORKSPACE ?= workspace
 TRAINEE ?= demo
 
-.PHONY: setup system-deps lab app test lint pytest clean
+TIERS := unit course integration notebooks e2e
+
+.PHONY: setup system-deps lab app test lint pytest clean $(TIERS:%=test-%)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +29,7 @@ app: setup
 	$(BIN)/workbook app $(WORKSPACE) --trainee "$(TRAINEE)"
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
 pytest: setup
@@ -39,6 +43,12 @@ test: setup system-deps
 	$(BIN)/mypy
 	$(BIN)/workbook validate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# the tiers that print PDFs or drive a browser need Chromium
+test-integration test-e2e: system-deps
+
+$(TIERS:%=test-%): test-%: setup
+	$(BIN)/python -m pytest tests/$* $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist

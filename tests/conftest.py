@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +79,48 @@ def chromium_path() -> str:
             pytest.fail("CI=true but no Chromium found: run scripts/install-system-deps.sh")
         pytest.skip("no Chromium found (install Debian's chromium or set WORKBOOK_CHROMIUM)")
     return path
+
+
+def displayed_html(nb: Any) -> str:
+    """The HTML an executed notebook displayed, after checking that no cell failed."""
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    return "".join(o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def papermill_command(notebook: Path, cwd: Path, **parameters: object) -> Any:
+    """Run ``papermill NOTEBOOK OUT --cwd CWD -p name value ...`` (a kernel of its own) and read OUT.
+
+    The command a user types; tests run it once or twice only, and otherwise use ``run_notebook``."""
+    import nbformat
+
+    out = cwd / f"out-{notebook.stem}-{parameters.get('mode', 'interactive')}.ipynb"
+    command = [sys.executable, "-m", "papermill", str(notebook), str(out), "--cwd", str(cwd)]
+    for name, value in parameters.items():
+        command += ["-p", name, str(value)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return nbformat.read(out, as_version=4)
+
+
+@pytest.fixture(scope="session")
+def notebook_runner() -> Any:
+    from clinician_workbook.runner import InProcessRunner
+
+    return InProcessRunner()
+
+
+@pytest.fixture
+def run_notebook(notebook_runner: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Run a notebook file in this process from folder ``cwd``, as batch and export do; its HTML.
+
+    Running it under papermill would start a kernel per notebook, which is most of the time and
+    proves nothing more: the runner injects parameters exactly as papermill does, and
+    ``tests/integration/test_batch.py::test_fast_path_gives_the_same_documents_as_papermill``
+    checks its documents equal papermill's on every page."""
+
+    def run(notebook: Path, cwd: Path, **parameters: object) -> str:
+        monkeypatch.chdir(cwd)  # as papermill --cwd: the notebook finds a workspace from its folder
+        return displayed_html(notebook_runner.run(notebook, parameters))
+
+    return run

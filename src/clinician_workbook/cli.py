@@ -7,29 +7,25 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+# Only what every run needs is imported here; each command imports its own modules, so
+# `workbook --help` loads no Jupyter, and `validate` none of nbformat, nbconvert or papermill
+# (tests/unit/test_cli_imports.py holds that; benchmarks/cli.py times it).
 from . import __version__
-from .batch import plan, run_batch
-from .content import Catalog, load_bundled, validate_content
-from .content.stats import format_stats, format_summary
-from .courses import ENV, chosen_content, content_dir
+from .courses import ENV
 from .errors import ProblemsError, UsageError, WorkbookError
-from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
-from .lab import run_lab
-from .options import check_trainee, parse_date, parse_jobs
-from .outputs import check_file, check_folder
-from .pages import foreign_pages, foreign_warning
-from .paths import bundled_content_dir
-from .progress import Progress
-from .report import write_report
-from .responses import Attempt, ResponseStore, read_store, store_owner, store_path
-from .responses.handin import import_handin, read_handin, write_export
-from .roster import read_roster
-from .workspace import Workspace, find_workspace, init_workspace
+
+if TYPE_CHECKING:
+    from .content import Catalog
+    from .responses import Attempt
+    from .workspace import Workspace
 
 
 def _course(args: argparse.Namespace) -> Path | None:
     """The course folder a command uses (``--content``, WORKBOOK_CONTENT, the workspace's); None: bundled."""
+    from .courses import content_dir
+
     folder, option = getattr(args, "folder", None), args.content
     if folder and option and Path(folder).resolve() != Path(option).resolve():
         raise UsageError(f"--content: {option} and CONTENT_DIR {folder} name two courses; give one")
@@ -37,18 +33,29 @@ def _course(args: argparse.Namespace) -> Path | None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .content import validate_content
+    from .content.stats import format_summary
+    from .paths import bundled_content_dir
+
     catalog = validate_content(_course(args) or bundled_content_dir())
     print(format_summary(catalog))
     return 0
 
 
 def cmd_content_stats(args: argparse.Namespace) -> int:
+    from .content import validate_content
+    from .content.stats import format_stats
+    from .paths import bundled_content_dir
+
     catalog = validate_content(_course(args) or bundled_content_dir())
     print(format_stats(catalog))
     return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .courses import chosen_content
+    from .workspace import init_workspace
+
     # --content or WORKBOOK_CONTENT; an existing workspace keeps its own course
     workspace = init_workspace(Path(args.dir), args.trainee, chosen_content(args.content))
     print(f"workspace ready: {workspace.root} (trainee: {workspace.trainee}); open it with: workbook lab {args.dir}")
@@ -57,6 +64,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def _open_workspace(args: argparse.Namespace) -> Workspace:
     """The workspace ``lab`` and ``app`` open: DIR's own, made for --trainee if there is none."""
+    from .courses import chosen_content
+    from .options import check_trainee
+    from .workspace import find_workspace, init_workspace
+
     args.trainee = check_trainee(args.trainee)
     root = Path(args.dir or "workbook-demo")
     workspace = find_workspace(root) if root.exists() else None
@@ -70,6 +81,8 @@ def _open_workspace(args: argparse.Namespace) -> Workspace:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
+    from .lab import run_lab
+
     return run_lab(_open_workspace(args), port=args.port, open_browser=not args.no_browser)
 
 
@@ -81,6 +94,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Path, Workspace | None]:
     """Trainee and responses folder: from the options, else from the workspace around us."""
+    from .options import check_trainee
+    from .workspace import find_workspace
+
     workspace = find_workspace()
     given = getattr(args, "trainee", None)
     if given is not None:  # an explicit "" is a mistake; only a missing --trainee means "this workspace's"
@@ -93,6 +109,10 @@ def _whose(args: argparse.Namespace, need_trainee: bool = True) -> tuple[str, Pa
 
 
 def cmd_responses_export(args: argparse.Namespace) -> int:
+    from .outputs import check_file
+    from .responses import ResponseStore, store_path
+    from .responses.handin import write_export
+
     trainee, folder, _ = _whose(args)
     check_file(Path(args.out))  # before the store is opened
     path = store_path(folder, trainee)
@@ -107,6 +127,8 @@ def cmd_responses_export(args: argparse.Namespace) -> int:
 
 
 def cmd_responses_import(args: argparse.Namespace) -> int:
+    from .responses.handin import import_handin
+
     _, folder, _ = _whose(args, need_trainee=False)
     result = import_handin(Path(args.file), folder, backup=args.backup)
     print(
@@ -117,6 +139,10 @@ def cmd_responses_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .content import load_bundled
+    from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
+    from .responses import read_store, store_path
+
     trainee, responses, workspace = _whose(args)
     # a trainee exporting their own workspace sees their private reflections; anyone else only shared ones
     own = workspace is not None and workspace.trainee == trainee and not args.responses
@@ -138,6 +164,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _warn_foreign(catalog: Catalog, attempts: Sequence[Attempt]) -> None:
     """Say so when answers were filed under pages this course lacks (read against the wrong course?)."""
+    from .pages import foreign_pages, foreign_warning
+
     found = foreign_pages(catalog, [a.challenge for a in attempts if a.role == "trainee"])
     if found:
         print(f"warning: {foreign_warning(found)}", file=sys.stderr)
@@ -145,6 +173,8 @@ def _warn_foreign(catalog: Catalog, attempts: Sequence[Attempt]) -> None:
 
 def cmd_preview(args: argparse.Namespace) -> int:
     from .export.preview import preview_page
+    from .options import check_trainee
+    from .workspace import find_workspace
 
     trainee = check_trainee(args.trainee, "--trainee") if args.trainee is not None else None
     responses = Path(args.responses) if args.responses else None
@@ -166,8 +196,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_supervise(args: argparse.Namespace) -> int:
+    from .content import load_bundled
     from .lab import run_supervision
     from .notebooks import write_supervision_notebook
+    from .options import check_trainee
+    from .responses import read_store, store_owner
+    from .responses.handin import read_handin
 
     responses = Path(args.responses)
     if responses.suffix not in (".sqlite", ".json"):
@@ -191,6 +225,14 @@ def cmd_supervise(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import plan, run_batch
+    from .content import load_bundled
+    from .export.document import parse_challenges, parse_formats, parse_paper
+    from .options import parse_date, parse_jobs
+    from .outputs import check_folder
+    from .progress import Progress
+    from .roster import read_roster
+
     jobs, when = parse_jobs(args.jobs), parse_date(args.date)
     check_folder(Path(args.out))
     trainees = read_roster(Path(args.roster))  # every row checked before any work starts
@@ -214,6 +256,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .options import parse_date
+    from .report import write_report
+
     today = parse_date(args.date)
     report, written = write_report(
         Path(args.responses_dir), Path(args.out), parse_list(args.format), today=today, content=_course(args)

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .content import Catalog, load_bundled
-from .workspace import find_workspace
+if TYPE_CHECKING:  # imported where used: the CLI reads ENV here without loading the course model
+    from .content import Catalog
 
 ENV = "WORKBOOK_CONTENT"
 
 
 def content_dir(explicit: str | Path | None = None, start: Path | None = None) -> Path | None:
     """The content folder to use (absolute), or None for the bundled course."""
+    from .workspace import find_workspace
+
     given = chosen_content(explicit)
     if given is not None:
         return given
@@ -33,4 +36,6 @@ def chosen_content(explicit: str | Path | None = None) -> Path | None:
 
 def load_course(explicit: str | Path | None = None, start: Path | None = None) -> Catalog:
     """The validated catalog of the course in use (loaded once per process and folder)."""
+    from .content import load_bundled
+
     return load_bundled(content_dir(explicit, start))

@@ -10,7 +10,8 @@
      ├── UsageError(ValueError)      a command was given input it cannot use (bad path, bad value)
      ├── OutputError(OSError)        a result could not be written (full disk, permission denied)
      └── ExportError                 a document could not be rendered or printed
-          └── BrowserNotFoundError   no Chromium to print PDFs with (the message says how to get one)
+          ├── BrowserNotFoundError   no Chromium to print PDFs with (the message says how to get one)
+          └── PlaywrightMissingError the playwright package is not installed (the message says what to install)
 
 The CLI catches ``WorkbookError``: a ``ProblemsError`` prints one line per problem, anything
 else ``error: <message>``; it exits non-zero and never shows a traceback for a user's mistake.
@@ -130,3 +131,20 @@ class BrowserNotFoundError(ExportError):
 
     def __reduce__(self) -> tuple[type[BrowserNotFoundError], tuple[str]]:
         return (type(self), (self.tried,))
+
+
+class PlaywrightMissingError(ExportError):
+    """PDFs were asked for, and the ``playwright`` package that drives Chromium is not installed.
+
+    It is one of the package's dependencies, so only an environment put together by hand lacks it;
+    HTML works without it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "printing PDFs needs the Python package playwright, which this environment lacks: "
+            "install it (pip install playwright) and a Chromium (bash scripts/install-system-deps.sh), "
+            "or leave pdf out of --format"
+        )
+
+    def __reduce__(self) -> tuple[type[PlaywrightMissingError], tuple[()]]:
+        return (type(self), ())

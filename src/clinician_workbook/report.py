@@ -354,6 +354,10 @@ def write_report(
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"--format: {', '.join(bad) or 'nothing'} is not one of {', '.join(FORMATS)}")
+    if "pdf" in formats:
+        from .export.browser import require_playwright
+
+        require_playwright()
     check_file(out)
     stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading

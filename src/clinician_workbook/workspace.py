@@ -13,7 +13,6 @@ from pathlib import Path
 from .content import Catalog, load_bundled
 from .errors import OutputError, UsageError
 from .files import SHARED, write_atomic
-from .notebooks import write_notebooks
 from .options import check_trainee
 from .outputs import check_folder
 
@@ -74,6 +73,8 @@ def init_workspace(root: Path, trainee: str, content: Path | None = None) -> Wor
 
 
 def _fill(root: Path, trainee: str, catalog: Catalog, content: Path | None) -> Workspace:
+    from .notebooks import write_notebooks  # nbformat: only when notebooks are written, not to find a workspace
+
     root.mkdir(parents=True, exist_ok=True)
     responses = root / "responses"
     responses.mkdir(mode=0o700, exist_ok=True)

@@ -31,7 +31,7 @@ def _case(catalog: Catalog, case_id: str) -> TriageCase:
     return catalog.get("triage_case", case_id, TriageCase)
 
 
-# The table of review 1.1 (../shared/clinical-review-1.md): the most dangerous choices, each of
+# The table of review item 1.1 (docs/review-log.md): the most dangerous choices, each of
 # which must be flagged safety-critical on its case. Also used by the report's misses test.
 SAFETY_TABLE = [
     ("triage-self-harm-clear", "routine"),

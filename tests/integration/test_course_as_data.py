@@ -8,17 +8,14 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from clinician_workbook.content import load_bundled
 from clinician_workbook.pages import find_page
 from clinician_workbook.responses import ResponseStore, store_path
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, displayed_html, papermill_command
 
 COURSE = FIXTURES / "course"
 NEW, TITLE = "test-third", "Third challenge for tests"
@@ -46,20 +43,9 @@ def course(tmp_path: Path) -> Path:
     return folder
 
 
-def _papermill(notebook: Path, cwd: Path, **parameters: object) -> str:
-    out = cwd / f"out-{parameters.get('mode')}.ipynb"
-    command = [sys.executable, "-m", "papermill", str(notebook), str(out), "--cwd", str(cwd)]
-    for name, value in parameters.items():
-        command += ["-p", name, str(value)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=180)
-    assert done.returncode == 0, done.stderr[-2000:]
-    nb = nbformat.read(out, as_version=4)
-    return "".join(o.get("data", {}).get("text/html", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-
-
 @pytest.mark.requires_kernel
 @pytest.mark.slow
-def test_a_new_challenge_needs_no_code(course: Path, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_challenge_needs_no_code(course: Path, tmp_path: Path, run_cli, run_notebook) -> None:  # type: ignore[no-untyped-def]
     # validate
     checked = run_cli("validate", str(course))
     assert checked.code == 0 and "3 challenges" in checked.out, checked.err
@@ -69,16 +55,17 @@ def test_a_new_challenge_needs_no_code(course: Path, tmp_path: Path, run_cli) ->
     assert run_cli("init", str(ws), "--trainee", "Ada Test", "--content", str(course)).code == 0
     assert (ws / page.notebook).is_file()
     assert json.loads((ws / "workbook.json").read_text())["content"] == str(course.resolve())
-    # papermill runs it in all three modes (the workspace's course, found from the notebook's folder)
+    # it runs in all three modes (the workspace's course, found from the notebook's folder): the
+    # papermill command in a kernel once, then in this process as batch and export run notebooks
     with ResponseStore(store_path(ws / "responses", "Ada Test"), "Ada Test") as store:
         store.save(NEW, "knowledge-check", "th-kc-1", {"choice": 0})
-    shown = _papermill(ws / page.notebook, ws, mode="interactive")
+    shown = displayed_html(papermill_command(ws / page.notebook, ws, mode="interactive"))
     assert TITLE in shown and "th-kc-1" not in shown
-    assert TITLE in _papermill(ws / page.notebook, ws, mode="handout")
-    reviewed = _papermill(ws / page.notebook, ws, mode="review", trainee="Ada Test")
+    assert TITLE in run_notebook(ws / page.notebook, ws, mode="handout")
+    reviewed = run_notebook(ws / page.notebook, ws, mode="review", trainee="Ada Test")
     assert "Knowledge checks" in reviewed and "1 attempt" in reviewed
     # the welcome page lists it
-    assert TITLE in _papermill(ws / "00-welcome.ipynb", ws, mode="handout")
+    assert TITLE in run_notebook(ws / "00-welcome.ipynb", ws, mode="handout")
     # export --challenge all writes its document
     out = tmp_path / "export"
     exported = run_cli(

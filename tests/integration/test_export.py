@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 from pypdf import PdfReader
 
 from clinician_workbook.export.document import ExportRequest, export_workbook
 from clinician_workbook.responses import ResponseStore, store_path
+from clinician_workbook.runner import InProcessRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build" / "export-check"
@@ -155,33 +157,15 @@ def test_own_export_includes_private_reflections(exported: Exported, tmp_path: P
     assert PRIVATE in path.read_text(encoding="utf-8")
 
 
-def test_first_pages_rendered_for_a_person(exported: Exported, tmp_path: Path, answered_store: Path) -> None:
+def test_first_pages_rendered_for_a_person(
+    exported: Exported, tmp_path: Path, notebook_runner: InProcessRunner
+) -> None:
     """Page 1 of a review PDF and of a handout PDF, as PNGs under build/export-check/."""
     BUILD.mkdir(parents=True, exist_ok=True)
     review = exported.folder / "05-when-concerning.pdf"
-    handout_nb = tmp_path / "handout.ipynb"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "papermill",
-            str(ROOT / "notebooks" / "02-resistance-avoidance.ipynb"),
-            str(handout_nb),
-            "-p",
-            "mode",
-            "handout",
-            "-p",
-            "trainee",
-            "Ada Test",
-            "-p",
-            "cohort",
-            "Spring 2027",
-            "--cwd",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    handout_nb = tmp_path / "handout.ipynb"  # run in this process (see run_notebook), printed by nbconvert's CLI
+    parameters = {"mode": "handout", "trainee": "Ada Test", "cohort": "Spring 2027"}
+    nbformat.write(notebook_runner.run(ROOT / "notebooks" / "02-resistance-avoidance.ipynb", parameters), handout_nb)
     subprocess.run(
         [
             sys.executable,

@@ -236,7 +236,7 @@ def test_any_other_os_error_is_one_line(place: Path, run_cli, monkeypatch: pytes
     def full(path: Path) -> object:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "out/.workbook-batch.jsonl")
 
-    monkeypatch.setattr("clinician_workbook.cli.read_roster", full)
+    monkeypatch.setattr("clinician_workbook.roster.read_roster", full)
     _refused(run_cli, place, ["batch", "roster.csv", "--out", "out"], OS_NET)
 
 

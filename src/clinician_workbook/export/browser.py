@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import os
 import shutil
 import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import BrowserNotFoundError, ExportError
+from ..errors import BrowserNotFoundError, ExportError, PlaywrightMissingError
 
 ENV_VAR = "WORKBOOK_CHROMIUM"
 RECYCLE_AFTER = 40  # documents printed on one page before it is replaced (keeps memory flat)
@@ -53,6 +54,13 @@ def find_chromium() -> str | None:
         if found:
             return found
     return None
+
+
+def require_playwright() -> None:
+    """Raise :class:`PlaywrightMissingError` unless ``playwright`` can be imported (without importing
+    it): a command asked for PDFs checks this before any work, so it fails in one line, not half-way."""
+    if importlib.util.find_spec("playwright") is None:
+        raise PlaywrightMissingError()
 
 
 def launch_args() -> list[str]:
@@ -98,6 +106,7 @@ class _Browser:
             return self._page
 
     def _start(self) -> None:
+        require_playwright()  # a caller that did not check (nbconvert's workbook_pdf) still gets one line
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
 

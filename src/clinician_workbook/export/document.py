@@ -26,6 +26,7 @@ from ..pages import find_page, page_title, work_pages
 from ..render import render
 from ..responses import read_store, safe_filename, store_path
 from ..runner import InProcessRunner, notebook_for
+from .browser import require_playwright
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
 
@@ -60,6 +61,8 @@ def parse_formats(value: str) -> tuple[str, ...]:
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
         raise UsageError(f"--format: {', '.join(bad) or value!r} is not one of {', '.join(FORMATS)}")
+    if "pdf" in chosen:
+        require_playwright()
     return chosen
 
 

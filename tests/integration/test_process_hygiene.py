@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -181,9 +182,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def lab(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str, Path]]:
-    """``workbook lab`` on a new workspace with its own port and Jupyter folders, serving."""
+@pytest.fixture(params=["lab", "app"])
+def lab(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[subprocess.Popen[bytes], str, str, Path]]:
+    """``workbook lab`` (or ``workbook app``) on a new workspace with its own port and Jupyter
+    folders, serving."""
+    which = request.param
     port, token, mark, home, log = (
         _free_port(),
         secrets.token_hex(16),
@@ -201,17 +204,19 @@ def lab(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str, Pat
         "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
         "JUPYTER_TOKEN": token,
     }
-    command = [sys.executable, "-m", "clinician_workbook.cli", "lab", str(tmp_path / "ws"), "--port", str(port)]
+    command = [sys.executable, "-m", "clinician_workbook.cli", which, str(tmp_path / "ws"), "--port", str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen([*command, "--no-browser"], env=env, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/api/status?token={token}"
+    url = f"http://127.0.0.1:{port}/api/status?token={token}" if which == "lab" else f"http://127.0.0.1:{port}/"
 
     def serving() -> bool:
         if process.poll() is not None:
-            pytest.fail("workbook lab ended by itself:\n" + log.read_text(encoding="utf-8"))
+            pytest.fail(f"workbook {which} ended by itself:\n" + log.read_text(encoding="utf-8"))
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return True
+        except urllib.error.HTTPError:  # the app asks for its own token: it answers, so it serves
+            return True
         except OSError:
             return False
 
@@ -229,7 +234,7 @@ def lab(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, str, Pat
 def test_sigterm_of_lab_ends_its_server(lab: tuple[subprocess.Popen[bytes], str, str, Path]) -> None:
     # SIGKILL of the parent is the same PR_SET_PDEATHSIG as tests/unit/test_lifetime.py checks
     process, mark, url, log = lab
-    assert len(marked(mark)) >= 2  # workbook lab and the jupyter server
+    assert len(marked(mark)) >= 2  # workbook lab (or app) and its server
     stopped = time.monotonic()
     process.send_signal(signal.SIGTERM)
     assert process.wait(GONE_WITHIN) == 0
@@ -238,4 +243,5 @@ def test_sigterm_of_lab_ends_its_server(lab: tuple[subprocess.Popen[bytes], str,
     with pytest.raises(OSError):
         urllib.request.urlopen(url, timeout=2)
     output = log.read_text(encoding="utf-8")
-    assert "Traceback" not in output and output.rstrip().endswith("JupyterLab stopped.")
+    said = "JupyterLab stopped." if "/api/status" in url else "The workbook app stopped."
+    assert "Traceback" not in output and output.rstrip().endswith(said)

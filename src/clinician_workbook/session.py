@@ -13,6 +13,7 @@ Static modes never display a widget: exports need no widget state.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +40,7 @@ from .render.review import LABELS, Review, feedback_notes, supervisor_feedback
 from .responses import Attempt, ResponseStore, in_order, read_store, store_path
 from .workspace import find_workspace
 
+log = logging.getLogger(__name__)
 MODES = ("interactive", "handout", "review")
 CSS = (Path(__file__).parent / "static" / "workbook.css").read_text(encoding="utf-8")
 T = "notebook.html.j2"
@@ -66,7 +68,10 @@ class StoreRecorder:
         assert store is not None
         attempt = store.save(self.challenge, exercise, item, answer, shared=shared)
         for listener in self.on_save:
-            listener()
+            try:
+                listener()
+            except Exception:  # a summary that failed to refresh must not say the answer was lost
+                log.exception("refreshing after a save failed")
         return attempt
 
     def latest(self, exercise: str, item: str) -> Attempt | None:

@@ -153,3 +153,11 @@ def test_one_exercise_per_cell_and_documents_keep_their_sections_whole(
     assert len(views) == 1 and all(str(inline(c.title)) in views[0].data for c in catalog.triage_cases)
     with pytest.raises(UsageError, match=r"^'nope' is not an item of this section \(known: triage-"):
         interactive.triage("nope")
+
+
+def test_a_summary_that_fails_to_refresh_does_not_lose_the_answer(catalog: Catalog, tmp_path: Path) -> None:
+    recorder = StoreRecorder(tmp_path / "a.sqlite", "Ada", CONCERNS)
+    recorder.on_save.append(lambda: 1 / 0)
+    case, action = catalog.triage_cases[0].id, catalog.triage_actions[0].id
+    saved = recorder.save("triage", case, {"urgency": "routine", "steps": [[action]]})
+    assert recorder.latest("triage", case) == saved

@@ -3,10 +3,20 @@
 One item = one trainee x one challenge. Items run on local worker processes or on a Dask
 cluster through the same ``concurrent.futures`` interface and the same ``render_item``
 function. Each worker renders notebooks in-process (:class:`~.runner.InProcessRunner`, no
-kernel), reuses one HTML exporter and one Chromium, and writes every file atomically.
-A journal beside the outputs records the key (a hash of the content, the notebook, the
-parameters, the package version and, in review mode, the store's state) each output was
-made from, so a rerun skips what is up to date.
+kernel), reuses one HTML exporter and one Chromium, and returns the documents as bytes; the
+batch process writes every file atomically and journals it (:func:`run_batch`). So a worker
+writes nothing, needs no output folder, and may run on another machine: documents and
+journal stay on the disk of the machine that ran ``workbook batch``. A journal beside the
+outputs records the key (a hash of the content, the notebook, the parameters, the package
+version and, in review mode, the store's state) each output was made from, so a rerun skips
+what is up to date.
+
+What a worker reads: the package (it must be the batch's version), the course (the bundled
+one ships with the package; a ``--content`` folder is read at the same absolute path), and in
+review mode the trainees' stores (``--responses``, at the same absolute path). A worker
+checks the version and the course's digest before rendering and fails the item in one line
+when they differ from the batch's, so a document is never journaled under a key it was not
+made from.
 
 File modes are decided by the mode of the batch (:func:`file_mode`): review documents hold
 trainees' answers and are owner-only (0600) in folders created 0700; handouts hold no answers
@@ -19,35 +29,36 @@ the batch process dies (:func:`~.lifetime.die_with_parent`, so even ``kill -9`` 
 takes them down), and ignores SIGINT (a Ctrl-C reaches the whole process group; the batch
 decides). A worker's Playwright driver exits when its pipe from the worker closes and closes
 its Chromium on the way out (see :mod:`.export.browser`). On SIGTERM or SIGINT the batch
-cancels what has not started, records what has finished, kills its workers and exits with one
-line (:class:`~.lifetime.Stopped`). Each document is journaled as its result arrives, so a
-rerun after any kill skips it. Dask workers are the cluster's, not ours: a stop cancels the
-batch's tasks there.
+cancels what has not started, writes and records what has arrived, kills its workers and
+exits with one line (:class:`~.lifetime.Stopped`). Each document is journaled as its result
+arrives, so a rerun after any kill skips it. Dask workers are the cluster's, not ours: a stop
+cancels the batch's tasks there, and a worker renders one item at a time however many threads
+it has (one IPython shell per process).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .content import load_bundled
+from .content import forget_loaded, load_bundled
 from .content.loader import content_files
 from .errors import UsageError, WorkbookError
-from .files import PRIVATE, SHARED, make_private_dir
+from .files import PRIVATE, SHARED, make_private_dir, write_atomic
 from .lifetime import Stopped, die_with_parent, stop_on_signals
 from .notebooks import notebook_text
 from .pages import find_page, page_title
@@ -79,9 +90,11 @@ class Item:
     mode: str
     formats: tuple[str, ...]
     parameters: dict[str, Any]
-    outputs: tuple[str, ...]  # absolute paths, one per format
+    outputs: tuple[str, ...]  # absolute paths on the batch's machine, one per format
     key: str
     paper: Paper = "A4"
+    course: str = ""  # the digest of the course the key was made from (content_digest)
+    version: str = __version__  # of the planning process: a worker checks it has the same
 
     @property
     def label(self) -> str:
@@ -92,8 +105,9 @@ class Item:
 class Result:
     item: Item
     status: str  # done | skipped | failed
-    reason: str = ""
+    reason: str = ""  # one line, when failed
     seconds: float = 0.0
+    documents: tuple[bytes, ...] = ()  # from a worker, one per output; dropped once written
 
 
 @dataclass
@@ -177,11 +191,11 @@ def plan(
             state = store_state(store_path(responses or Path("responses"), t.trainee_id), t.trainee_id)
         for challenge in challenges:
             parameters: dict[str, Any] = {"mode": mode, "date": when, "difficulty": t.difficulty, "seed": 0}
-            parameters["content"] = str(content) if content else None
-            if mode == "handout":
+            parameters["content"] = str(content.resolve()) if content else None  # absolute: a worker's
+            if mode == "handout":  # working folder is not the batch's
                 parameters |= {"trainee": t.name, "cohort": t.cohort}
             else:
-                parameters |= {"trainee": t.trainee_id, "responses": str(responses or Path("responses"))}
+                parameters |= {"trainee": t.trainee_id, "responses": str((responses or Path("responses")).resolve())}
             stem = out.resolve() / safe_filename(t.trainee_id) / f"{pages[challenge].stem}.{mode}"
             key = _digest(
                 __version__.encode(),
@@ -192,7 +206,7 @@ def plan(
                 state.encode(),
             )
             outputs = tuple(str(stem) + f".{fmt}" for fmt in formats)
-            items.append(Item(t.trainee_id, challenge, mode, tuple(formats), parameters, outputs, key, paper))
+            items.append(Item(t.trainee_id, challenge, mode, tuple(formats), parameters, outputs, key, paper, digest))
     return items
 
 
@@ -228,6 +242,7 @@ class Journal:
 # -- rendering (runs in worker processes) -------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}  # per worker process: one runner, one exporter (and one browser, in pdf.py)
+_RENDERING = threading.Lock()  # one IPython shell per process: a Dask worker's threads take turns
 
 
 def _worker() -> tuple[Any, Any]:
@@ -235,7 +250,7 @@ def _worker() -> tuple[Any, Any]:
         from .export.html import WorkbookHTMLExporter
         from .runner import InProcessRunner
 
-        _WORKER["runner"], _WORKER["exporter"] = InProcessRunner(), WorkbookHTMLExporter()
+        _WORKER["runner"], _WORKER["exporter"], _WORKER["courses"] = InProcessRunner(), WorkbookHTMLExporter(), {}
     return _WORKER["runner"], _WORKER["exporter"]
 
 
@@ -245,25 +260,66 @@ def _start_worker(parent: int) -> None:
     die_with_parent(parent)
 
 
+def _check_sources(item: Item) -> Path | None:
+    """The item's course folder (None: bundled), once this worker is known to have the batch's
+    package version and course; a course changed since this process loaded it is loaded again."""
+    if item.version != __version__:
+        raise UsageError(
+            f"this worker has clinician-workbook {__version__}, the batch {item.version}: "
+            "install the same version on every worker"
+        )
+    content = item.parameters.get("content")
+    root = Path(content) if content else None
+    if root is not None and not root.is_dir():
+        raise UsageError(f"{root}: no such course folder on this worker (workers read it at the batch's path)")
+    digest = content_digest(root)
+    if digest != item.course:
+        raise UsageError(
+            f"{root or 'the bundled course'}: differs on this worker from the course the batch was planned "
+            "from (edited meanwhile, or another copy); give every worker the same course and run again"
+        )
+    seen = _WORKER["courses"]
+    if seen.get(root, digest) != digest:
+        forget_loaded()
+    seen[root] = digest
+    return root
+
+
 def render_item(item: Item) -> Result:
-    """Make one item's documents. Never raises: a failure is a Result with a one-line reason."""
+    """Make one item's documents, as bytes (one per output), writing nothing.
+
+    Never raises: a failure is a Result with a one-line reason.
+    """
     started = time.monotonic()
     try:
-        from .export.document import write_documents
+        from .export.document import render_documents
 
-        runner, exporter = _worker()
-        content = item.parameters.get("content")
-        catalog = load_bundled(Path(content) if content else None)
-        page = find_page(catalog, item.challenge, "--challenges", work=True)
-        nb = runner.run(notebook_for(catalog, page.id), item.parameters, page.notebook)
-        title = f"{item.parameters['trainee']}: {page_title(catalog, page.id)} ({item.mode})"
-        write_documents(exporter, nb, [Path(p) for p in item.outputs], item.paper, title, mode=file_mode(item.mode))
+        with _RENDERING:
+            runner, exporter = _worker()
+            catalog = load_bundled(_check_sources(item))
+            page = find_page(catalog, item.challenge, "--challenges", work=True)
+            nb = runner.run(notebook_for(catalog, page.id), item.parameters, page.notebook)
+            title = f"{item.parameters['trainee']}: {page_title(catalog, page.id)} ({item.mode})"
+            documents = tuple(render_documents(exporter, nb, item.formats, item.paper, title))
     except Exception as err:  # a batch must finish: report the item, keep going
-        reason = str(err).splitlines()[0] if str(err) else ""
-        if not isinstance(err, WorkbookError):
-            reason = f"{type(err).__name__}: {reason}"
-        return Result(item, "failed", reason, time.monotonic() - started)
-    return Result(item, "done", "", time.monotonic() - started)
+        return Result(item, "failed", _one_line(err), time.monotonic() - started)
+    return Result(item, "done", "", time.monotonic() - started, documents)
+
+
+def _one_line(err: Exception) -> str:
+    reason = str(err).splitlines()[0] if str(err) else ""
+    return reason if isinstance(err, WorkbookError) else f"{type(err).__name__}: {reason}"
+
+
+def write_result(result: Result) -> Result:
+    """Write a worker's documents to the item's outputs, atomically, with the batch's file mode;
+    return the result without its bytes (failed, in one line, if a file cannot be written)."""
+    try:
+        for output, payload in zip(result.item.outputs, result.documents, strict=True):
+            write_atomic(Path(output), payload, mode=file_mode(result.item.mode))
+    except WorkbookError as err:  # a full disk, a folder in the way: this item fails, not the batch
+        return replace(result, status="failed", reason=_one_line(err), documents=())
+    return replace(result, documents=())
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -330,15 +386,6 @@ def _end_workers(processes: list[BaseProcess]) -> None:
             process.join()
 
 
-def _remove_partial(items: Sequence[Item]) -> None:
-    """Remove the temporary ``.<name>.*.part`` files of ``items``' outputs (``files.write_atomic``)."""
-    for item in items:
-        for output in map(Path, item.outputs):
-            for part in output.parent.glob(f".{output.name}.*.part"):
-                with contextlib.suppress(OSError):
-                    part.unlink()
-
-
 def run_batch(
     items: Sequence[Item],
     out: Path,
@@ -369,7 +416,8 @@ def run_batch(
         else:
             todo.append(item)
 
-    def finish(result: Result) -> None:
+    def finish(arrived: Result) -> None:
+        result = write_result(arrived) if arrived.status == "done" else arrived
         if result.status == "done":
             journal.record(result.item)  # now, not at the end: a kill after this keeps the document
         summary.results.append(result)
@@ -380,20 +428,20 @@ def run_batch(
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         try:
             with stop_on_signals(), executor_for(jobs, scheduler) as pool:
-                futures: list[Future[Result]] = [pool.submit(render_item, item) for item in todo]
-                waiting = set(futures)
+                # held only until written: a result's bytes are freed as soon as its files are on disk
+                waiting: set[Future[Result]] = {pool.submit(render_item, item) for item in todo}
                 try:
-                    for future in as_completed(futures):
+                    for future in as_completed(waiting):
                         waiting.discard(future)
                         finish(future.result())
                 except Stopped:
                     # results that arrived while we were stopping are finished documents too
-                    for future in futures:
-                        if future in waiting and future.done() and not future.cancelled() and not future.exception():
+                    for future in list(waiting):
+                        if future.done() and not future.cancelled() and not future.exception():
                             finish(future.result())
                     raise
         except Stopped as err:
-            _remove_partial(todo)  # a worker killed mid-write (after STOP_SECONDS) cannot clean up itself
+            # only this process writes, and write_atomic removes its temporary file when stopped
             if progress and progress.tty and progress.done < progress.total:
                 progress.stream.write("\n")  # end the bar's line before the message
             done = summary.count("done") + summary.count("skipped")

@@ -357,7 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--mode", default="handout", choices=["handout", "review"])
     batch.add_argument("--format", default="html,pdf", metavar="html,pdf")
     batch.add_argument("--jobs", default=None, metavar="N", help="worker processes, 1 or more (default: CPU count)")
-    batch.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://host:8786")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask cluster, e.g. tcp://host:8786 (files written here)")
     batch.add_argument("--responses", metavar="DIR", help="review mode: folder of trainee stores (default: responses)")
     batch.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the documents (default: today)")
     batch.add_argument("--paper", default="A4", metavar="A4|Letter")

@@ -1,4 +1,4 @@
-"""Batch documents for a cohort: same as papermill, resumable, failure-tolerant, Dask-ready."""
+"""Batch documents for a cohort: same as papermill, resumable, failure-tolerant (Dask: test_batch_dask.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import csv
 import io
 import random
 import re
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -13,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 
-from clinician_workbook.batch import plan, render_item, run_batch
+from clinician_workbook.batch import Item, plan, render_item, run_batch
 from clinician_workbook.content import load_bundled
 from clinician_workbook.export.html import TEMPLATES, WorkbookHTMLExporter, document_css
 from clinician_workbook.notebooks import INTERACTIVE_ONLY
@@ -22,6 +24,7 @@ from clinician_workbook.progress import Progress
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.roster import Trainee, read_roster
 from clinician_workbook.runner import InProcessRunner, notebook_for, run_papermill
+from tests.conftest import FIXTURES
 from tests.factories import Plan, fill_store
 
 CHALLENGES = tuple(p.id for p in work_pages(load_bundled()))
@@ -163,19 +166,33 @@ def test_render_item_reports_instead_of_raising(tmp_path: Path) -> None:
     assert result.status == "failed" and "no saved answers" in result.reason
 
 
-@pytest.mark.slow
-def test_dask_cluster_runs_the_same_items(tmp_path: Path) -> None:
-    distributed = pytest.importorskip("distributed")
-    trainees = read_roster(roster(tmp_path / "roster.csv", 3))
-    items = plan(
-        trainees, ("feeling-stuck", "when-concerning"), "handout", ("html",), tmp_path / "out", date="2026-02-03"
-    )
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = run_batch(items, tmp_path / "out", scheduler=cluster.scheduler_address)
-    assert summary.count("done") == 6 and not summary.failed
-    twins = plan(
-        trainees, ("feeling-stuck", "when-concerning"), "handout", ("html",), tmp_path / "local", date="2026-02-03"
-    )
-    assert run_batch(twins, tmp_path / "local", jobs=1).count("done") == 6
-    for item, twin in zip(items, twins, strict=True):
-        assert Path(item.outputs[0]).read_bytes() == Path(twin.outputs[0]).read_bytes()
+def test_a_worker_renders_only_the_package_version_and_course_the_batch_was_planned_from(tmp_path: Path) -> None:
+    """A long-lived (Dask) worker: another version, or a course that differs from the planned
+    one, fails the item in one line; a course edited since the worker loaded it is read again."""
+    course = tmp_path / "course"
+    shutil.copytree(FIXTURES / "course", course)
+    trainee = Trainee("t1", "Ada", "C", "S")
+
+    def item() -> Item:
+        (planned,) = plan([trainee], ("test-practice",), "handout", ("html",), tmp_path / "out", content=course)
+        return planned
+
+    before = item()
+    first = render_item(before)
+    assert first.status == "done", first.reason
+    assert b"Missed homework" in first.documents[0]
+    assert not (tmp_path / "out").exists()  # a worker writes nothing
+    older = render_item(replace(before, version="0.0.1"))
+    assert older.status == "failed"
+    assert older.reason.startswith("this worker has clinician-workbook ") and "the batch 0.0.1" in older.reason
+
+    challenge = course / "challenges" / "test-practice.yaml"
+    challenge.write_text(challenge.read_text(encoding="utf-8").replace("Missed homework", "Homework left"), "utf-8")
+    stale = render_item(before)
+    assert stale.status == "failed" and stale.reason.startswith(f"{course}: differs on this worker")
+    edited = render_item(item())
+    assert edited.status == "done", edited.reason
+    assert b"Homework left" in edited.documents[0] and b"Missed homework" not in edited.documents[0]
+    shutil.rmtree(course)
+    gone = render_item(before)
+    assert gone.status == "failed" and gone.reason.startswith(f"{course}: no such course folder on this worker")

@@ -9,7 +9,7 @@ from ..paths import bundled_content_dir
 from .catalog import Catalog, Location
 from .validate import validate_content
 
-__all__ = ["Catalog", "Location", "load_bundled", "validate_content"]
+__all__ = ["Catalog", "Location", "forget_loaded", "load_bundled", "validate_content"]
 
 
 @lru_cache(maxsize=4)
@@ -20,3 +20,9 @@ def _load(root: Path) -> Catalog:
 def load_bundled(root: Path | None = None) -> Catalog:
     """The validated course (bundled content unless ``root`` is given), loaded once per process."""
     return _load((root or bundled_content_dir()).resolve())
+
+
+def forget_loaded() -> None:
+    """Drop every course loaded so far: a long-lived process (a Dask worker) whose course folder
+    has changed since it loaded it reads it again on the next :func:`load_bundled`."""
+    _load.cache_clear()

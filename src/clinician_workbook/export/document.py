@@ -141,6 +141,18 @@ def export_workbook(request: ExportRequest) -> list[Path]:
     return written
 
 
+def render_documents(
+    exporter: WorkbookHTMLExporter, nb: Any, formats: Sequence[str], paper: Paper, title: str
+) -> list[bytes]:
+    """The executed notebook as one document per format: ``html``, or ``pdf`` printed from that HTML.
+
+    Bytes, written nowhere: a batch's Dask worker sends them back to the machine that keeps them.
+    """
+    document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
+    html = document.encode("utf-8")
+    return [html if fmt == "html" else print_pdf(document, paper=paper, header=title) for fmt in formats]
+
+
 def write_documents(
     exporter: WorkbookHTMLExporter,
     nb: Any,
@@ -150,13 +162,12 @@ def write_documents(
     *,
     mode: int = PRIVATE,
 ) -> list[Path]:
-    """The executed notebook as HTML, then to each path by its suffix (.html, or .pdf printed from it).
+    """:func:`render_documents` to each path by its suffix (.html or .pdf), each written atomically.
 
     Files get exactly ``mode``; owner-only unless the caller knows the document holds no answers.
     """
-    document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
-    for path in paths:
-        payload = document if path.suffix == ".html" else print_pdf(document, paper=paper, header=title)
+    formats = [path.suffix.removeprefix(".") for path in paths]
+    for path, payload in zip(paths, render_documents(exporter, nb, formats, paper, title), strict=True):
         write_atomic(path, payload, mode=mode)
     return list(paths)
 

@@ -248,3 +248,34 @@ def test_subfolders_and_hidden_stores_are_said_to_be_left_out(catalog: Catalog, 
     report, _ = write_report(folder, tmp_path / "r", ["html"])
     assert not report.all_clear
     assert [line.split(":")[1].strip() for line in report.unchecked] == [".bob.sqlite", "late/"]
+
+
+def test_each_triage_answer_is_scored_once_and_rows_agree_with_progress(
+    cohort: tuple[Path, Planted], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinician_workbook import scoring
+    from clinician_workbook.curriculum import progress
+    from clinician_workbook.pages import work_pages
+    from clinician_workbook.report import build_report
+    from clinician_workbook.responses.cohort import read_cohort
+
+    folder, _ = cohort
+    data = read_cohort(folder)
+    triage = [a for r in data.trainees for a in r.attempts.values() if a.role == "trainee" and a.exercise == "triage"]
+    scored: list[str] = []
+    real = scoring.score_triage
+    monkeypatch.setattr(scoring, "score_triage", lambda *a, **k: scored.append(a[1].id) or real(*a, **k))
+    report = build_report(data, catalog)
+    assert triage and len(scored) == len(triage)
+    monkeypatch.undo()
+    rows = {(r.trainee, r.challenge): r for r in report.rows}
+    for record in data.trainees:  # the same numbers as progress computes on its own
+        for page in work_pages(catalog):
+            alone = progress(catalog, page.id, record.ordered())
+            row = rows[(record.trainee, page.id)]
+            assert (row.done, row.total, row.attempts, row.score) == (
+                alone.done,
+                alone.total,
+                alone.attempts,
+                alone.score,
+            )

@@ -3,7 +3,8 @@
 Built from each trainee's latest answers (stores and hand-ins, see :mod:`.cohort`): the
 safety-critical misses by trainee and case, then completion, automatic scores, difficulty
 reached and supervisor ratings per trainee and challenge, an inline SVG heatmap (works
-offline), and a page per trainee. Reflection text never appears in the report.
+offline), and a section per trainee, each kept whole on a page. Reflection text never appears
+in the report.
 """
 
 from __future__ import annotations

@@ -97,9 +97,15 @@ def test_report_pdf(cohort: tuple[Path, Planted], tmp_path: Path, chromium_path:
     from pypdf import PdfReader
 
     folder, _ = cohort
-    write_report(folder, tmp_path / "r", ["pdf"])
-    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages[:2])
-    assert "Safety-critical triage misses" in text and "Trainee" in text
+    report, _ = write_report(folder, tmp_path / "r", ["pdf"])
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "r.pdf").pages]
+    assert "Safety-critical triage misses" in " ".join(pages[:2]) and "Trainee" in pages[0]
+    # trainees follow one another, each whole on one page: its heading and its last row together
+    last = report.rows_of(report.trainees[0])[-1].title
+    for trainee in report.trainees:
+        on = [text for text in pages if f"{trainee} Challenge" in text]
+        assert len(on) == 1 and last in on[0].split(f"{trainee} Challenge")[1], trainee
+    assert len(pages) < len(report.trainees)
 
 
 def _misses_in(html: str) -> list[list[str]]:

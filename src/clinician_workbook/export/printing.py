@@ -9,12 +9,14 @@ nbconvert, so the cohort report prints without loading it; the exporter is in :m
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
+from types import TracebackType
 from typing import Literal
 
 from markupsafe import Markup
 
 from ..errors import ExportError
-from .browser import BROWSER
+from .browser import BROWSER, _Browser
 
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
@@ -35,14 +37,48 @@ def _running(text: str | Markup, side: str) -> str:
 
 def print_pdf(document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
     """Print an HTML document to PDF bytes; ``header`` is plain text for the running header."""
+    _check_paper(paper)
+    with _PRINTING:  # one reused page: one document at a time
+        return _print(BROWSER, document, paper, header)
+
+
+class BackgroundPrinter:
+    """A printer whose Chromium starts in a thread of its own as soon as it is made.
+
+    For a command that prints one document it first has to build (the cohort report): starting
+    Playwright, Chromium and the printing page (about a second) overlaps the Python work, instead
+    of following it. The browser is this printer's own, since Playwright's objects belong to the
+    thread that made them, and it is closed on leaving the ``with`` block, in that thread. A
+    browser that cannot start raises when :meth:`print` is called, as :func:`print_pdf` would.
+    """
+
+    def __init__(self) -> None:
+        self._browser = _Browser()
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="wb-print")  # one thread: every call in it
+        self._started = self._thread.submit(self._browser.printing_page)
+
+    def print(self, document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
+        _check_paper(paper)
+        self._started.result()  # a browser that did not start: its own error, first
+        return self._thread.submit(_print, self._browser, document, paper, header).result()
+
+    def __enter__(self) -> BackgroundPrinter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        try:
+            self._thread.submit(self._browser.close).result()
+        finally:
+            self._thread.shutdown()
+
+
+def _check_paper(paper: str) -> None:
     if paper not in PAPERS:
         raise ExportError(f"paper: {paper!r} is not one of {', '.join(PAPERS)}")
-    with _PRINTING:  # one reused page: one document at a time
-        return _print(document, paper, header)
 
 
-def _print(document: str, paper: Paper, header: str) -> bytes:
-    page = BROWSER.printing_page()
+def _print(browser: _Browser, document: str, paper: Paper, header: str) -> bytes:
+    page = browser.printing_page()
     page.set_content(document, wait_until="load")
     pdf: bytes = page.pdf(
         format=paper,

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/report.py [--trainees 200] [--repeat 3]
 
 Prints the best and worst time of the whole command (Python start included) for HTML and CSV,
-goal under 2 s, and for HTML, CSV and PDF, goal under 4 s, for 200 trainees; and the load
-average, since on a shared machine the seconds move with it.
+goal under 2 s, and for HTML, CSV and PDF, goal under 4 s, for 200 trainees; the PDF's pages
+(Chromium's print time grows with them); and the load average, since on a shared machine the
+seconds move with it.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def main() -> None:
                 f"over {args.repeat} runs (whole command, Python start included)  "
                 f"{'PASS' if best < goal else 'FAIL'} < {goal} s; {load()}"
             )
+            if "pdf" in formats:
+                from pypdf import PdfReader
+
+                print(f"  the PDF: {len(PdfReader(Path(name) / 'report.pdf').pages)} pages")
 
 
 if __name__ == "__main__":

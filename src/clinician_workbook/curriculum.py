@@ -6,9 +6,9 @@ report, so that "done 5 of 9" means the same everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from statistics import mean
+from statistics import fmean
 
 from .content.catalog import Catalog
 from .content.models import DIFFICULTIES
@@ -53,32 +53,40 @@ class Progress:
     @property
     def score(self) -> float | None:
         scores = [e.score for e in self.exercises if e.score is not None]
-        return mean(scores) if scores else None
+        return fmean(scores) if scores else None
 
 
-def progress(catalog: Catalog, page: str, attempts: Iterable[Attempt]) -> Progress:
+def progress(
+    catalog: Catalog,
+    page: str,
+    attempts: Iterable[Attempt],
+    assessed: Mapping[str, tuple[bool, float | None]] | None = None,
+) -> Progress:
     """What a trainee has done on ``page``: the one definition of "done n of m" and its score.
 
     Counts the trainee's own attempts only (never drafts or supervisor notes), at the items the
     page offers; "done" means the current answer (``responses.current``) can be read and answers
-    the item as the course offers it (``scoring.answers_item``).
+    the item as the course offers it (``scoring.answers_item``). ``assessed`` holds readings a
+    caller has already made (``scoring.assess_saved``'s result by attempt uid), so an answer the
+    caller scored for its own purpose (the cohort report's triage check) is not scored again.
     """
+    known = assessed or {}
     mine = [a for a in attempts if a.role == "trainee" and a.challenge == page]
     now = current(mine)
     rows = []
     for exercise in exercises_on(catalog, page):
         offered = set(items_for(catalog, page, exercise))
         answers = {item: a for (_, ex, item), a in now.items() if ex == exercise and item in offered}
-        assessed = [assess_saved(catalog, exercise, item, a.answer) for item, a in answers.items()]
-        scores = [score for _, score in assessed if score is not None]
-        readable = [fits for fits, _ in assessed if fits]
+        read = [known.get(a.uid) or assess_saved(catalog, exercise, item, a.answer) for item, a in answers.items()]
+        scores = [score for _, score in read if score is not None]
+        readable = [fits for fits, _ in read if fits]
         rows.append(
             ExerciseProgress(
                 exercise,
                 len(readable),
                 len(offered),
                 sum(1 for a in mine if a.exercise == exercise and a.item in offered),
-                mean(scores) if scores else None,
+                fmean(scores) if scores else None,
             )
         )
     rounds = [

@@ -3,7 +3,8 @@
 Built from each trainee's latest answers (stores and hand-ins, see :mod:`.cohort`): the
 safety-critical misses by trainee and case, then completion, automatic scores, difficulty
 reached and supervisor ratings per trainee and challenge, an inline SVG heatmap (works
-offline), and a page per trainee. Reflection text never appears in the report.
+offline), and a section per trainee, each kept whole on a page. Reflection text never appears
+in the report.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ class _TriageCheck:
     unreadable: list[str] = field(default_factory=list)
     checked: int = 0
     answered: set[str] = field(default_factory=set)
+    assessed: dict[str, tuple[bool, float | None]] = field(default_factory=dict)  # by uid, as assess_saved
 
 
 def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[Attempt]) -> _TriageCheck:
@@ -147,7 +149,9 @@ def _check_triage(catalog: Catalog, record: TraineeRecord, attempts: Sequence[At
     pages = {p.id for p in work_pages(catalog) if "triage" in p.exercises}  # where triage is answered
     for a in attempts:  # in time order: the last one is current
         if a.role == "trainee" and a.exercise == "triage" and a.item in cases and a.challenge in pages:
-            history.setdefault(a.item, []).append((a, score_triage_answer(catalog, cases[a.item], a.answer)))
+            result = score_triage_answer(catalog, cases[a.item], a.answer)
+            history.setdefault(a.item, []).append((a, result))
+            found.assessed[a.uid] = (result is not None, None if result is None else result.score)
     for item, scored in history.items():
         case = cases[item]
         found.answered.add(item)
@@ -207,7 +211,7 @@ def build_report(cohort: Cohort, catalog: Catalog | None = None, today: str | No
             unanswered.append(f"{record.trainee} ({n_cases - len(triage.answered)} of {n_cases})")
         triage_page = triage_page_id(catalog)
         for page in (p.id for p in work_pages(catalog)):
-            done = progress(catalog, page, attempts)
+            done = progress(catalog, page, attempts, triage.assessed)  # triage answers scored once
             page_notes = [a for a in notes if a.challenge == page]
             ratings = [v for a in page_notes if (n := _note(a)) is not None for v in n.ratings.values()]
             report.rows.append(
@@ -294,7 +298,7 @@ def heatmap_svg(report: Report, pages: Sequence[tuple[str, str]]) -> Markup:
 
 
 def render_html(report: Report, catalog: Catalog | None = None) -> str:
-    from .export.html import document_css
+    from .export.styles import document_css
 
     catalog = catalog or load_bundled()
     pages = [(p.id, p.short_title) for p in work_pages(catalog)]
@@ -368,7 +372,7 @@ def write_report(
     if "html" in formats:
         written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))
     if "pdf" in formats:
-        from .export.pdf import print_pdf
+        from .export.printing import print_pdf
 
         written.append(
             write_atomic(stem.with_suffix(".pdf"), print_pdf(html, header=f"Cohort report {report.when}"), mode=0o600)

@@ -97,9 +97,15 @@ def test_report_pdf(cohort: tuple[Path, Planted], tmp_path: Path, chromium_path:
     from pypdf import PdfReader
 
     folder, _ = cohort
-    write_report(folder, tmp_path / "r", ["pdf"])
-    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "r.pdf").pages[:2])
-    assert "Safety-critical triage misses" in text and "Trainee" in text
+    report, _ = write_report(folder, tmp_path / "r", ["pdf"])
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "r.pdf").pages]
+    assert "Safety-critical triage misses" in " ".join(pages[:2]) and "Trainee" in pages[0]
+    # trainees follow one another, each whole on one page: its heading and its last row together
+    last = report.rows_of(report.trainees[0])[-1].title
+    for trainee in report.trainees:
+        on = [text for text in pages if f"{trainee} Challenge" in text]
+        assert len(on) == 1 and last in on[0].split(f"{trainee} Challenge")[1], trainee
+    assert len(pages) < len(report.trainees)
 
 
 def _misses_in(html: str) -> list[list[str]]:
@@ -248,3 +254,34 @@ def test_subfolders_and_hidden_stores_are_said_to_be_left_out(catalog: Catalog, 
     report, _ = write_report(folder, tmp_path / "r", ["html"])
     assert not report.all_clear
     assert [line.split(":")[1].strip() for line in report.unchecked] == [".bob.sqlite", "late/"]
+
+
+def test_each_triage_answer_is_scored_once_and_rows_agree_with_progress(
+    cohort: tuple[Path, Planted], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinician_workbook import scoring
+    from clinician_workbook.curriculum import progress
+    from clinician_workbook.pages import work_pages
+    from clinician_workbook.report import build_report
+    from clinician_workbook.responses.cohort import read_cohort
+
+    folder, _ = cohort
+    data = read_cohort(folder)
+    triage = [a for r in data.trainees for a in r.attempts.values() if a.role == "trainee" and a.exercise == "triage"]
+    scored: list[str] = []
+    real = scoring.score_triage
+    monkeypatch.setattr(scoring, "score_triage", lambda *a, **k: scored.append(a[1].id) or real(*a, **k))
+    report = build_report(data, catalog)
+    assert triage and len(scored) == len(triage)
+    monkeypatch.undo()
+    rows = {(r.trainee, r.challenge): r for r in report.rows}
+    for record in data.trainees:  # the same numbers as progress computes on its own
+        for page in work_pages(catalog):
+            alone = progress(catalog, page.id, record.ordered())
+            row = rows[(record.trainee, page.id)]
+            assert (row.done, row.total, row.attempts, row.score) == (
+                alone.done,
+                alone.total,
+                alone.attempts,
+                alone.score,
+            )

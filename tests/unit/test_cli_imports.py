@@ -41,3 +41,22 @@ def test_validate_loads_no_jupyter_module(tmp_path: Path, course: Path | None) -
     argv = ["validate", *([str(course)] if course else [])]
     run = f"from clinician_workbook.cli import main\nassert main({argv!r}) == 0"
     assert heavy_modules_loaded(run, tmp_path) == []
+
+
+def test_report_without_pdf_loads_no_jupyter_module(tmp_path: Path) -> None:
+    """``workbook report`` styles its HTML with the documents' CSS, read without nbconvert (whose
+    import alone took longer than the report of 200 trainees)."""
+    from clinician_workbook.responses import ResponseStore, store_path
+
+    folder = tmp_path / "cohort"
+    with ResponseStore(store_path(folder, "Ada"), "Ada") as store:
+        store.save(
+            "when-concerning",
+            "triage",
+            "triage-self-harm-clear",
+            {"urgency": "routine", "steps": [["act-safety-plan"]]},
+        )
+    argv = ["report", str(folder), "--format", "html,csv", "--out", str(tmp_path / "r")]
+    run = f"from clinician_workbook.cli import main\nassert main({argv!r}) == 0"
+    assert heavy_modules_loaded(run, tmp_path) == []
+    assert "Safety-critical" in (tmp_path / "r.html").read_text(encoding="utf-8")

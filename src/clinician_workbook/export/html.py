@@ -22,13 +22,9 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets import default
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+from .styles import document_css
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-def document_css() -> str:
-    """Screen and print CSS for exported documents (the notebook styles plus page rules)."""
-    return (STATIC / "workbook.css").read_text(encoding="utf-8") + (STATIC / "print.css").read_text(encoding="utf-8")
 
 
 class WorkbookHTMLExporter(HTMLExporter):

@@ -221,7 +221,8 @@ class Session:
         return read_store(self.recorder.path, self.trainee)[1] if self.recorder.path.exists() else []
 
     def _done(self, page: str, attempts: list[Attempt] | None) -> tuple[int, int] | None:
-        if attempts is None or page == self.challenge:
+        """(done, total) on ``page``; None for a page without exercises (the welcome page itself)."""
+        if attempts is None:
             return None
         done = progress(self.catalog, page, [a for a in attempts if a.challenge == page])
         return (done.done, done.total) if done.total else None

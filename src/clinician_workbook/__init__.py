@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import lazy_iri
+
 __version__ = "0.1.0"
 __all__ = ["Catalog", "WorkbookError", "__version__", "load_bundled", "validate_content"]
+
+lazy_iri.install()  # before anything imports nbformat: its JSON-schema checker builds no IRI grammar
 
 if TYPE_CHECKING:
     from .content import Catalog, load_bundled, validate_content

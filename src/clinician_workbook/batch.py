@@ -24,9 +24,10 @@ trainees' answers and are owner-only (0600) in folders created 0700; handouts ho
 ordinary folders. The journal is always owner-only: nobody else needs it, and in review mode
 its keys say when each trainee's answers last changed.
 
-Stopping: local workers never outlive the batch. Each worker asks the kernel for SIGKILL when
-the batch process dies (:func:`~.lifetime.die_with_parent`, so even ``kill -9`` of the batch
-takes them down), and ignores SIGINT (a Ctrl-C reaches the whole process group; the batch
+Stopping: local workers never outlive the batch. Workers are forked from a forkserver that has
+imported what they need once (:data:`PRELOAD`); each watches the batch process and exits the
+moment it ends (:func:`~.lifetime.die_with`, a pidfd; and SIGKILL with its parent, so even
+``kill -9`` of the batch takes them down), and ignores SIGINT (a Ctrl-C reaches the whole process group; the batch
 decides). A worker's Playwright driver exits when its pipe from the worker closes and closes
 its Chromium on the way out (see :mod:`.export.browser`). On SIGTERM or SIGINT the batch
 cancels what has not started, writes and records what has arrived, kills its workers and
@@ -59,7 +60,7 @@ from .content import forget_loaded, load_bundled
 from .content.loader import content_files
 from .errors import UsageError, WorkbookError
 from .files import PRIVATE, SHARED, make_private_dir, write_atomic
-from .lifetime import Stopped, die_with_parent, stop_on_signals
+from .lifetime import Stopped, die_with, die_with_parent, stop_on_signals
 from .notebooks import notebook_text
 from .pages import find_page, page_title
 from .paths import bundled_content_dir
@@ -254,10 +255,32 @@ def _worker() -> tuple[Any, Any]:
     return _WORKER["runner"], _WORKER["exporter"]
 
 
-def _start_worker(parent: int) -> None:
-    """Pool initializer: this worker ends with the batch process, and leaves Ctrl-C to it."""
+# What every worker imports before its first item (over a second of CPU): imported once, by the
+# forkserver the workers are forked from, rather than once in each worker.
+PRELOAD = ["clinician_workbook.batch", "clinician_workbook.export.document", "clinician_workbook.runner"]
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers start clean: forked from a forkserver (a fresh process that has only imported
+    :data:`PRELOAD`, no thread or browser of this process), else spawned."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)  # used when this process first starts its forkserver
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - no forkserver (Windows)
+
+
+def _start_worker(batch: int) -> None:
+    """Pool initializer: this worker ends with the batch process, and leaves Ctrl-C to it.
+
+    Its parent is the batch's forkserver (or the batch itself, spawned): the worker dies with
+    its parent, and with the batch (:func:`~.lifetime.die_with`), since the forkserver outlives
+    the batch for as long as a worker is alive.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
+    die_with_parent(os.getppid())
+    if os.getppid() != batch:
+        die_with(batch)
 
 
 def _check_sources(item: Item) -> Path | None:
@@ -350,10 +373,9 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
         finally:
             client.close()
     else:
-        # spawn: workers start clean (no inherited threads or browser state from this process)
         pool = ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=_worker_context(),
             initializer=_start_worker,
             initargs=(os.getpid(),),
         )

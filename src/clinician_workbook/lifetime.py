@@ -13,6 +13,8 @@ and keeps writing files nobody records. Three ways a parent ends, three answers:
   ``os.getppid()`` and exits when it changes (children that run our Python only).
 - A race: the parent may die before the child has asked; the child then checks that its
   parent is still the one it was started by.
+- A worker forked by a forkserver (the batch's) is not the batch's child: it also watches the
+  batch itself (:func:`die_with`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import select
 import signal
 import sys
 import threading
@@ -67,6 +70,42 @@ def die_with_parent(parent: int) -> None:
         threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
     if os.getppid() != parent:
         os._exit(1)  # the parent died before we asked: the signal will never come
+
+
+def die_with(pid: int) -> None:
+    """Call in a process that is not ``pid``'s child: end this process as soon as ``pid`` ends.
+
+    For a batch worker forked from the batch's forkserver: its parent is the forkserver, which
+    outlives the batch for as long as a worker holds its end of the forkserver's pipe, so the
+    parent-death signal alone would wait for ever. A daemon thread waits on a pidfd (Linux
+    5.3+: exact, no polling), else polls ``pid`` every POLL_SECONDS.
+    """
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux, an old kernel, or already gone
+        handle = None
+    if handle is None and not _exists(pid):
+        os._exit(1)
+    threading.Thread(target=_watch, args=(pid, handle), name="batch-watch", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process has that pid now
+        return False
+    return True
+
+
+def _watch(pid: int, handle: int | None) -> None:
+    if handle is not None:
+        select.select([handle], [], [])  # readable when the process has ended
+    else:
+        while _exists(pid):
+            time.sleep(POLL_SECONDS)
+    os._exit(1)  # no cleanup: whoever we worked for is gone
 
 
 def _watch_parent(parent: int) -> None:

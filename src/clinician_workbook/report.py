@@ -9,6 +9,7 @@ in the report.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Sequence
@@ -365,18 +366,22 @@ def write_report(
     check_file(out)
     stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading
-    catalog = load_bundled(content)
-    report = build_report(read_cohort(folder), catalog, today)
-    written = []
-    html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""
-    if "html" in formats:
-        written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))
-    if "pdf" in formats:
-        from .export.printing import print_pdf
+    with contextlib.ExitStack() as stack:
+        printer = None
+        if "pdf" in formats:
+            from .export.printing import BackgroundPrinter
 
-        written.append(
-            write_atomic(stem.with_suffix(".pdf"), print_pdf(html, header=f"Cohort report {report.when}"), mode=0o600)
-        )
-    if "csv" in formats:
-        written.append(write_atomic(stem.with_suffix(".csv"), render_csv(report), mode=0o600))
+            # Chromium starts now, in a thread of its own, while the cohort is read and the report built
+            printer = stack.enter_context(BackgroundPrinter())
+        catalog = load_bundled(content)
+        report = build_report(read_cohort(folder), catalog, today)
+        written = []
+        html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""
+        if "html" in formats:
+            written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))
+        if printer is not None:
+            pdf = printer.print(html, header=f"Cohort report {report.when}")
+            written.append(write_atomic(stem.with_suffix(".pdf"), pdf, mode=0o600))
+        if "csv" in formats:
+            written.append(write_atomic(stem.with_suffix(".csv"), render_csv(report), mode=0o600))
     return report, written

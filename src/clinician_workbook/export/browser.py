@@ -70,6 +70,13 @@ def launch_args() -> list[str]:
     return args
 
 
+def launch_error(err: Exception, path: str | None) -> Exception:
+    """The one-line error for a Chromium that did not start (``path`` None: Playwright's own)."""
+    if path is None:
+        return BrowserNotFoundError("PATH and Playwright's own browsers")
+    return ExportError(f"Chromium at {path} did not start: {str(err).splitlines()[0]}")
+
+
 class _Browser:
     """One Playwright + Chromium per process, started on first use and closed at exit."""
 
@@ -116,9 +123,7 @@ class _Browser:
         try:
             self._browser = self._playwright.chromium.launch(executable_path=path, headless=True, args=launch_args())
         except PlaywrightError as err:
-            if path is None:
-                raise BrowserNotFoundError("PATH and Playwright's own browsers") from err
-            raise ExportError(f"Chromium at {path} did not start: {str(err).splitlines()[0]}") from err
+            raise launch_error(err, path) from err
 
     def close(self) -> None:
         with self._lock:

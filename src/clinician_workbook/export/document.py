@@ -9,9 +9,11 @@ They hold a trainee's answers, so they are owner-only (0600), in folders created
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from ..runner import InProcessRunner, notebook_for
 from .browser import require_playwright
 from .html import WorkbookHTMLExporter
 from .pdf import PAPERS, Paper, print_pdf
+from .printing import BackgroundPrinter
 
 FORMATS = ("html", "pdf")
 TITLE = re.compile(r"<(/?)h1\b")  # trainee text is escaped, so every tag here is our markup
@@ -109,12 +112,31 @@ def export_workbook(request: ExportRequest) -> list[Path]:
     if not store.exists():
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
     read_store(store, request.trainee)  # checks the store (schema, owner) before any work starts, writing nothing
+    with contextlib.ExitStack() as stack:
+        # Chromium starts now, in a thread of its own, while the notebooks run; each PDF is
+        # printed while the next document is made, two at a time (separate Chromium processes)
+        printer = stack.enter_context(BackgroundPrinter(pages=2)) if "pdf" in request.formats else None
+        return _export(request, printer)
+
+
+def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[Path]:
     folder = request.out / safe_filename(request.trainee)
     catalog = load_bundled(request.content)
     exporter = WorkbookHTMLExporter()
     runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook
-    written: list[Path] = []
+    written: list[tuple[Path, Future[bytes] | None]] = []
     executed = []
+
+    def make(nb: Any, stem: Path, title: str) -> None:
+        document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
+        for fmt in (f for f in FORMATS if f in request.formats):
+            path = stem.with_suffix(f".{fmt}")
+            if fmt == "html":
+                written.append((write_atomic(path, document.encode("utf-8"), mode=PRIVATE), None))
+            else:
+                assert printer is not None
+                written.append((path, printer.submit(document, paper=request.paper, header=title)))
+
     for challenge in request.challenges:
         page = find_page(catalog, challenge, "--challenge", work=True)
         nb = runner.run(
@@ -129,16 +151,18 @@ def export_workbook(request: ExportRequest) -> list[Path]:
             page.notebook,
         )
         executed.append(nb)
-        title = f"{request.trainee}: {page_title(catalog, page.id)} (review)"
-        written += _write(exporter, nb, folder / page.stem, request, title)
+        make(nb, folder / page.stem, f"{request.trainee}: {page_title(catalog, page.id)} (review)")
     if len(executed) > 1:
         title = f"Workbook of {request.trainee}"
         chapters = [page_title(catalog, challenge) for challenge in request.challenges]
         cover = render(
             "review.html.j2", "cover", course=catalog.course, title=title, trainee=request.trainee, chapters=chapters
         )
-        written += _write(exporter, combine(executed, title, cover), folder / "workbook", request, title)
-    return written
+        make(combine(executed, title, cover), folder / "workbook", title)
+    for path, pdf in written:
+        if pdf is not None:
+            write_atomic(path, pdf.result(), mode=PRIVATE)
+    return [path for path, _ in written]
 
 
 def render_documents(
@@ -170,8 +194,3 @@ def write_documents(
     for path, payload in zip(paths, render_documents(exporter, nb, formats, paper, title), strict=True):
         write_atomic(path, payload, mode=mode)
     return list(paths)
-
-
-def _write(exporter: WorkbookHTMLExporter, nb: Any, stem: Path, request: ExportRequest, title: str) -> list[Path]:
-    paths = [stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in request.formats]
-    return write_documents(exporter, nb, paths, request.paper, title)

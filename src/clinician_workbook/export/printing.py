@@ -8,15 +8,17 @@ nbconvert, so the cohort report prints without loading it; the exporter is in :m
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 
 from markupsafe import Markup
 
 from ..errors import ExportError
-from .browser import BROWSER, _Browser
+from .browser import BROWSER, _Browser, find_chromium, launch_args, launch_error, require_playwright
 
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
@@ -43,33 +45,90 @@ def print_pdf(document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
 
 
 class BackgroundPrinter:
-    """A printer whose Chromium starts in a thread of its own as soon as it is made.
+    """A printer whose Chromium starts in a thread of its own as soon as it is made, and that
+    prints up to ``pages`` documents at once.
 
-    For a command that prints one document it first has to build (the cohort report): starting
-    Playwright, Chromium and the printing page (about a second) overlaps the Python work, instead
-    of following it. The browser is this printer's own, since Playwright's objects belong to the
-    thread that made them, and it is closed on leaving the ``with`` block, in that thread. A
-    browser that cannot start raises when :meth:`print` is called, as :func:`print_pdf` would.
+    For a command that first has to build what it prints (the cohort report, ``workbook
+    export``): starting Playwright, Chromium and the printing pages (about a second) overlaps
+    the Python work instead of following it. :meth:`submit` returns at once with a future, so
+    the caller goes on rendering while Chromium prints; documents printed at once go to
+    separate pages (each in its own offline, script-less context), which Chromium renders in
+    separate processes, on separate cores. The browser is this printer's own (Playwright's
+    async API, on an event loop in the printer's thread) and is closed on leaving the ``with``
+    block. A browser that cannot start raises when a print's result is asked for, as
+    :func:`print_pdf` would.
     """
 
-    def __init__(self) -> None:
-        self._browser = _Browser()
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="wb-print")  # one thread: every call in it
-        self._started = self._thread.submit(self._browser.printing_page)
+    def __init__(self, pages: int = 1) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="wb-print", daemon=True)
+        self._thread.start()
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._free: asyncio.Queue[Any] | None = None
+        self._started = asyncio.run_coroutine_threadsafe(self._start(max(1, pages)), self._loop)
+
+    async def _start(self, pages: int) -> None:
+        require_playwright()
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import async_playwright
+
+        path = find_chromium()
+        self._playwright = await async_playwright().start()
+        try:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=path, headless=True, args=launch_args()
+            )
+        except PlaywrightError as err:
+            raise launch_error(err, path) from err
+        self._free = asyncio.Queue()
+        for _ in range(pages):
+            context = await self._browser.new_context(offline=True, java_script_enabled=False)
+            await context.route("**/*", lambda route: route.abort())
+            self._free.put_nowait(await context.new_page())
+
+    def submit(self, document: str, *, paper: Paper = "A4", header: str = "") -> Future[bytes]:
+        """Print ``document`` to PDF bytes, in the background: the future's result is the PDF."""
+        _check_paper(paper)
+        return asyncio.run_coroutine_threadsafe(self._print(document, paper, header), self._loop)
 
     def print(self, document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
-        _check_paper(paper)
-        self._started.result()  # a browser that did not start: its own error, first
-        return self._thread.submit(_print, self._browser, document, paper, header).result()
+        return self.submit(document, paper=paper, header=header).result()
+
+    async def _print(self, document: str, paper: Paper, header: str) -> bytes:
+        await asyncio.wrap_future(self._started)  # a browser that did not start: its own error, first
+        assert self._free is not None
+        page = await self._free.get()
+        try:
+            await page.set_content(document, wait_until="load")
+            pdf: bytes = await page.pdf(**_pdf_options(paper, header))
+            await page.set_content("")  # drop the document (and the trainee's answers) from the page
+        finally:
+            self._free.put_nowait(page)
+        return pdf
+
+    async def _close(self) -> None:
+        with contextlib.suppress(Exception):  # a browser that did not start has nothing to close
+            await asyncio.wrap_future(self._started)
+        if self._browser is not None:
+            with contextlib.suppress(Exception):
+                await self._browser.close()
+        if self._playwright is not None:
+            await self._playwright.stop()
+
+    def close(self) -> None:
+        try:
+            asyncio.run_coroutine_threadsafe(self._close(), self._loop).result()
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
 
     def __enter__(self) -> BackgroundPrinter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
-        try:
-            self._thread.submit(self._browser.close).result()
-        finally:
-            self._thread.shutdown()
+        self.close()
 
 
 def _check_paper(paper: str) -> None:
@@ -77,16 +136,20 @@ def _check_paper(paper: str) -> None:
         raise ExportError(f"paper: {paper!r} is not one of {', '.join(PAPERS)}")
 
 
+def _pdf_options(paper: Paper, header: str) -> dict[str, Any]:
+    return {
+        "format": paper,
+        "print_background": True,
+        "display_header_footer": True,
+        "header_template": _running(header, "flex-end"),
+        "footer_template": _running(PAGE_NUMBERS, "center"),
+        "margin": {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+    }
+
+
 def _print(browser: _Browser, document: str, paper: Paper, header: str) -> bytes:
     page = browser.printing_page()
     page.set_content(document, wait_until="load")
-    pdf: bytes = page.pdf(
-        format=paper,
-        print_background=True,
-        display_header_footer=True,
-        header_template=_running(header, "flex-end"),
-        footer_template=_running(PAGE_NUMBERS, "center"),
-        margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-    )
+    pdf: bytes = page.pdf(**_pdf_options(paper, header))
     page.set_content("")  # drop the document (and the trainee's answers) from the page
     return pdf

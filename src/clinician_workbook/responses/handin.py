@@ -24,7 +24,16 @@ from .answers import AnswerProblem, check_answer
 from .attempts import ROLES, Attempt, Role, current
 from .store import ResponseStore
 
-__all__ = ["FORMAT", "VERSION", "ImportResult", "export_responses", "import_handin", "read_handin", "read_handin_bytes", "write_export"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "ImportResult",
+    "export_responses",
+    "import_handin",
+    "read_handin",
+    "read_handin_bytes",
+    "write_export",
+]
 
 FORMAT = "clinician-workbook-responses"
 VERSION = 1

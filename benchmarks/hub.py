@@ -42,11 +42,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # tests.factories
 
+from tests.factories import Plan, fill_store  # noqa: E402
+
 from clinician_workbook.content import load_bundled  # noqa: E402
 from clinician_workbook.hub.storage import Storage  # noqa: E402
 from clinician_workbook.responses import ResponseStore, store_path  # noqa: E402
 from clinician_workbook.responses.handin import export_responses  # noqa: E402
-from tests.factories import Plan, fill_store  # noqa: E402
 
 GOAL_P95_MS = 200.0
 COHORT = "cohort-bench"
@@ -232,7 +233,9 @@ def run(args: argparse.Namespace, folder: Path) -> int:
 
         # through the proxy too, once: the public route a browser or a single-user server on another node uses
         conn = http.client.HTTPConnection("127.0.0.1", ports["public"], timeout=10)
-        conn.request("GET", "/services/workbook/api/trainees", headers={"Authorization": f"token {tokens['supervisor']}"})
+        conn.request(
+            "GET", "/services/workbook/api/trainees", headers={"Authorization": f"token {tokens['supervisor']}"}
+        )
         listed = json.loads(conn.getresponse().read())["trainees"]
         conn.close()
 

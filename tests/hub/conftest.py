@@ -103,7 +103,7 @@ class Service:
     ) -> Reply:
         sent = dict(headers or {})
         if who is not None:
-            sent["Authorization"] = f"token token-of-{who}"
+            sent["Authorization"] = f"token {self.hub.token_of[who]}"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, PREFIX + path, body=body, headers=sent)

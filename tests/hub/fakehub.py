@@ -29,6 +29,7 @@ class HubState:
     users: dict[str, bool] = field(default_factory=dict)  # name -> hub admin
     groups: dict[str, set[str]] = field(default_factory=dict)
     tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # token -> (user, scopes)
+    token_of: dict[str, str] = field(default_factory=dict)  # user -> token
     calls: Counter[str] = field(default_factory=Counter)
     max_limit: int = 2
 
@@ -36,7 +37,8 @@ class HubState:
         self.users[name] = admin
         for group in groups:
             self.groups.setdefault(group, set()).add(name)
-        token = f"token-of-{name}"
+        token = f"token-{len(self.tokens)}-{name.encode().hex()}"
+        self.token_of[name] = token
         self.tokens[token] = (name, [ACCESS, f"read:users:name!user={name}"] if scopes is None else scopes)
         return token
 

@@ -20,6 +20,7 @@ from ..errors import WorkbookError
 
 DEFAULT_URL = "http://127.0.0.1:10101"
 DEFAULT_PREFIX = "/services/workbook/"
+DEFAULT_MAX_BYTES = 8 * 2**20
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-bytes",
         type=int,
-        default=int(env("WORKBOOK_HUB_MAX_BYTES") or 8 * 2**20),
+        default=None,
         help="largest hand-in or feedback body accepted, in bytes (env WORKBOOK_HUB_MAX_BYTES; default 8 MiB)",
     )
     parser.add_argument(
@@ -55,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.max_bytes is None:
+        value = os.environ.get("WORKBOOK_HUB_MAX_BYTES") or str(DEFAULT_MAX_BYTES)
+        if not value.strip().isdigit():
+            print(f"error: WORKBOOK_HUB_MAX_BYTES={value!r}: not a whole number of bytes")
+            return 2
+        args.max_bytes = int(value)
+    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not token:
+        print("error: JUPYTERHUB_API_TOKEN is not set: JupyterHub starts this service (c.JupyterHub.services)")
+        return 2
     logging.basicConfig(level=logging.INFO, format="[workbook-hub %(asctime)s %(levelname)s] %(message)s")
     try:
         # imported here: `--help` works without the hub extra installed
@@ -65,10 +76,6 @@ def main(argv: list[str] | None = None) -> int:
         from .storage import Storage, default_url
     except ImportError as err:
         print(f"error: the hub service needs the 'hub' extra (pip install 'clinician-workbook[hub]'): {err}")
-        return 2
-    token = os.environ.get("JUPYTERHUB_API_TOKEN")
-    if not token:
-        print("error: JUPYTERHUB_API_TOKEN is not set: JupyterHub starts this service (c.JupyterHub.services)")
         return 2
     if args.max_bytes < 1024:
         print(f"error: --max-bytes {args.max_bytes}: too small for a hand-in (at least 1024)")

@@ -149,6 +149,20 @@ def test_a_hand_in_at_the_limit_is_read(service: Service, handin_of: Any) -> Non
     assert service.post("api/handins", "ada", padded).status == 201
 
 
+def test_an_oversize_content_length_is_refused_before_the_body_is_sent(service: Service) -> None:
+    """The 413 comes from the header alone: a client that has not sent a byte of the body gets it."""
+    connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=10)
+    connection.putrequest("POST", PREFIX + "api/handins")
+    connection.putheader("Authorization", f"token {service.hub.token_of['ada']}")
+    connection.putheader("Content-Length", str(MAX_BYTES + 1))
+    connection.endheaders()  # and no body
+    response = connection.getresponse()
+    assert response.status == 413
+    response.read()
+    connection.close()
+    assert service.storage.count_handins() == 0
+
+
 def test_an_oversize_chunked_hand_in_is_413_too(service: Service) -> None:
     """No Content-Length (chunked): the bytes are counted as they arrive and not kept past the limit."""
     connection = http.client.HTTPConnection("127.0.0.1", service.port, timeout=30)

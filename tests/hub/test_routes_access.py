@@ -108,6 +108,13 @@ def test_an_unknown_or_revoked_token_is_401(service: Service) -> None:
     assert set(reply.json()) == {"message"} and "not logged in" in reply.message
 
 
+def test_a_login_cookie_that_is_not_accepted_is_401_saying_so(service: Service) -> None:
+    cookie = service.settings.hub_auth.cookie_name
+    reply = service.call("POST", "api/feedback/ada", headers={"Cookie": f"{cookie}=forged"}, body=b"{}")
+    assert reply.status == 401
+    assert reply.message == "login cookie not accepted (expired, or no _xsrf token with this request): reload the page"
+
+
 def test_unknown_attempt_and_trainee_without_hand_ins(handed_in: Service) -> None:
     assert handed_in.get("api/handins/ada/3", "ada").status == 404
     assert handed_in.get("api/handins/ada/3", "ada").message == "no attempt 3 from 'ada'"

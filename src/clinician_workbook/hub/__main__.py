@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}")
         return 2
     hub_auth = HubOAuth(api_token=token, cache_max_age=30)
+    if not hub_auth.access_scopes:  # never "anyone with a token": at least access to this service
+        hub_auth.access_scopes = {f"access:services!service={os.environ.get('JUPYTERHUB_SERVICE_NAME') or 'workbook'}"}
     directory = HubDirectory(
         hub_auth.api_url,
         token,

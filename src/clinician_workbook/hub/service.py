@@ -110,6 +110,9 @@ class _Base(HubOAuthenticated, RequestHandler):
             if self.page and self.request.method in ("GET", "HEAD"):
                 self.redirect(self.get_login_url())
                 return
+            if self.get_cookie(self.hub_auth.cookie_name):  # expired, or refused by JupyterHub's XSRF check
+                message = "login cookie not accepted (expired, or no _xsrf token with this request): reload the page"
+                raise Refused(401, message)
             raise Refused(401, "not logged in: send 'Authorization: token <your JupyterHub API token>'")
         if model.get("kind", "user") != "user":
             kind = model.get("kind")

@@ -134,6 +134,17 @@ def people(hub: HubState) -> None:
 
 @pytest.fixture
 def service(loop: Loop, tmp_path: Path) -> Iterator[Service]:
+    """A fresh fake hub and service, with an empty store, for one test."""
+    yield from running(loop, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_service(loop: Loop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One fake hub and service for a module whose tests only read (set up once)."""
+    yield from running(loop, tmp_path_factory.mktemp("shared"))
+
+
+def running(loop: Loop, tmp_path: Path) -> Iterator[Service]:
     hub = HubState()
     people(hub)
 

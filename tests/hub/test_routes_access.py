@@ -25,8 +25,7 @@ def expected(who: str | None, allowed: dict[str, int]) -> int:
     return allowed.get(who, 403)
 
 
-@pytest.fixture
-def handed_in(service: Service, handin_of: object) -> Service:
+def hand_in_some(service: Service, handin_of: object) -> Service:
     """``ada`` has handed in twice, ``cy`` once; sam has left ada one feedback row."""
     for name, times in (("ada", 2), ("cy", 1)):
         for _ in range(times):
@@ -35,10 +34,21 @@ def handed_in(service: Service, handin_of: object) -> Service:
     return service
 
 
+@pytest.fixture
+def handed_in(service: Service, handin_of: object) -> Service:
+    return hand_in_some(service, handin_of)
+
+
+@pytest.fixture(scope="module")
+def handed_in_once(shared_service: Service, handin_of: object) -> Service:
+    """The same, set up once for the tests that only read."""
+    return hand_in_some(shared_service, handin_of)
+
+
 @pytest.mark.parametrize("who", EVERYONE)
 @pytest.mark.parametrize("path", ["api/handins/ada", "api/handins/ada/1", "api/handins/ada/latest", "api/feedback/ada"])
-def test_reading_a_trainees_work(handed_in: Service, path: str, who: str | None) -> None:
-    reply = handed_in.get(path, who)
+def test_reading_a_trainees_work(handed_in_once: Service, path: str, who: str | None) -> None:
+    reply = handed_in_once.get(path, who)
     assert reply.status == expected(who, READERS), reply.body
     if reply.status == 200:
         assert reply.headers["Cache-Control"] == "no-store"
@@ -61,8 +71,8 @@ def test_giving_feedback(handed_in: Service, who: str | None) -> None:
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_listing_trainees(handed_in: Service, who: str | None) -> None:
-    reply = handed_in.get("api/trainees", who)
+def test_listing_trainees(handed_in_once: Service, who: str | None) -> None:
+    reply = handed_in_once.get("api/trainees", who)
     allowed = {"sam": 200, "sue": 200, "root": 200, "wanda": 200}
     assert reply.status == expected(who, allowed), reply.body
     if reply.status != 200:
@@ -79,8 +89,8 @@ def test_listing_trainees(handed_in: Service, who: str | None) -> None:
 
 
 @pytest.mark.parametrize("who", EVERYONE)
-def test_me(service: Service, who: str | None) -> None:
-    reply = service.get("api/me", who)
+def test_me(shared_service: Service, who: str | None) -> None:
+    reply = shared_service.get("api/me", who)
     assert reply.status == (401 if who is None else 403 if who == "eve" else 200)
     if reply.status != 200:
         return

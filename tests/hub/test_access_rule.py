@@ -91,8 +91,12 @@ def test_a_change_of_groups_shows_once_the_cache_expires(service: Service, loop:
 
 def test_a_hub_that_refuses_the_service_token_is_reported(service: Service, loop: Loop) -> None:
     directory = HubDirectory(service.settings.directory.api_url, "not-the-service-token")
-    with pytest.raises(HubUnavailable, match="403"):
+    with pytest.raises(HubUnavailable) as refused:
         loop.run(directory.access("ada"))
+    assert str(refused.value) == (
+        "the hub answered 403 to GET groups (the service's role needs "
+        "list:users, read:users, list:groups, read:groups, read:users:groups)"
+    )
     assert service.get("api/me", "ada").status == 200  # the service's own token still works
 
 

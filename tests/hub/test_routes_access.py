@@ -112,6 +112,13 @@ def test_handing_in_needs_a_token_with_access_to_the_service(
         assert reply.message == "'eve' may not use this service (needs access:services!service=workbook)"
 
 
+def test_a_services_token_is_not_a_trainee(service: Service) -> None:
+    service.hub.add_service("grader")
+    reply = service.get("api/me", "service:grader")
+    assert reply.status == 403
+    assert reply.message == "only hub users hand in and give feedback, not the service 'grader'"
+
+
 def test_an_unknown_or_revoked_token_is_401(service: Service) -> None:
     reply = service.get("api/me", headers={"Authorization": "token not-a-token"})
     assert reply.status == 401

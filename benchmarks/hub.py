@@ -226,6 +226,7 @@ def run(args: argparse.Namespace, folder: Path) -> int:
                     if status != 201:
                         failures.append(f"{name}: {status} {reply[:200]!r}")
 
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         with ThreadPoolExecutor(len(names)) as pool:
             list(pool.map(trainee, names))
@@ -248,13 +249,16 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         p50, p95, top = (1000 * percentile(ordered, p) for p in (50, 95, 100))
         size = statistics.mean(len(b) for b in bodies.values()) / 1024
         lost = sent - stored
+        from jupyterhub import __version__ as hub_version
+
         print(
-            f"hub: {args.trainees} trainees x {args.rounds} hand-ins ({size:.0f} KiB each) concurrently: "
+            f"hub: JupyterHub {hub_version}, {args.trainees} trainees x {args.rounds} hand-ins ({size:.0f} KiB each) concurrently: "
             f"{len(latencies) - len(failures)} handed in, {stored} in the store ({lost} lost), "
             f"attempts 1..{args.rounds} for every trainee: {'yes' if numbering_ok else 'NO'}; "
             f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {top:.0f} ms "
             f"(goal p95 < {GOAL_P95_MS:.0f} ms: {'ok' if p95 < GOAL_P95_MS else 'FAIL'}); "
-            f"total {total:.2f} s ({sent / total:.0f} hand-ins/s); supervisor lists {len(listed)} trainees via the proxy"
+            f"total {total:.2f} s ({sent / total:.0f} hand-ins/s); supervisor lists {len(listed)} trainees via the proxy; "
+            f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         )
         for failure in failures[:10]:
             print(f"failed: {failure}")

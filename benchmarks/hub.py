@@ -20,6 +20,7 @@ Run: ``.venv/bin/python benchmarks/hub.py [--trainees 30] [--rounds 20] [--timeo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -264,13 +265,29 @@ def run(args: argparse.Namespace, folder: Path) -> int:
             print(f"failed: {failure}")
         return 0 if not failures and lost == 0 and numbering_ok and time.monotonic() < deadline else 1
     finally:
-        os.killpg(hub_process.pid, signal.SIGTERM)  # the hub stops its proxy and the managed service
-        try:
-            hub_process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(hub_process.pid, signal.SIGKILL)
-            hub_process.wait()
+        stop(hub_process, folder)
         log.close()
+
+
+def stop(hub_process: subprocess.Popen[bytes], folder: Path) -> None:
+    """Stop the hub (it stops the managed service), then its proxy if it is still there.
+
+    The hub starts configurable-http-proxy in a session of its own, so a hub stopped while it
+    was still starting can leave the proxy behind: its pid is in the hub's pid file.
+    """
+    os.killpg(hub_process.pid, signal.SIGTERM)
+    try:
+        hub_process.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(hub_process.pid, signal.SIGKILL)
+        hub_process.wait()
+    pid_file = folder / "jupyterhub-proxy.pid"
+    try:
+        proxy = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return  # the hub removed it: the proxy stopped with the hub
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proxy, signal.SIGTERM)
 
 
 def main() -> int:

@@ -16,6 +16,8 @@ def test_a_trainee_sees_their_hand_ins_and_no_one_elses(service: Service, handin
     service.post("api/handins", "bob", handin_of("bob"))
     reply = service.get("", "ada")
     assert reply.status == 200 and reply.headers["Content-Type"].startswith("text/html")
+    assert reply.headers["Content-Security-Policy"].startswith("default-src 'none';")
+    assert reply.headers["Cache-Control"] == "no-store" and reply.headers["X-Content-Type-Options"] == "nosniff"
     page = reply.body.decode()
     assert '<html lang="en">' in page and "<script" not in page and "http" not in page.split("<body>")[1]
     assert re.findall(r"<tr><td>(\d+)</td>", page) == ["1", "2"]

@@ -50,8 +50,9 @@ def handed_in_once(shared_service: Service, handin_of: object) -> Service:
 def test_reading_a_trainees_work(handed_in_once: Service, path: str, who: str | None) -> None:
     reply = handed_in_once.get(path, who)
     assert reply.status == expected(who, READERS), reply.body
+    assert reply.headers["Cache-Control"] == "no-store"  # answers and refusals alike
+    assert reply.headers["X-Content-Type-Options"] == "nosniff"
     if reply.status == 200:
-        assert reply.headers["Cache-Control"] == "no-store"
         body = reply.json()
         assert body["trainee"] == "ada"
     else:

@@ -51,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
         default=env("WORKBOOK_HUB_ADMINS_GROUP") or "workbook-admins",
         help="hub group whose members see every trainee, as hub admins do (env WORKBOOK_HUB_ADMINS_GROUP)",
     )
+    parser.add_argument(
+        "--bind",
+        default=env("WORKBOOK_HUB_BIND"),
+        help="address to listen on (env WORKBOOK_HUB_BIND; default: the host of JUPYTERHUB_SERVICE_URL, "
+        "e.g. 0.0.0.0 where that URL names another host, as in Zero to JupyterHub's http://hub:10101)",
+    )
     return parser
 
 
@@ -99,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(storage, directory, hub_auth, prefix, args.max_bytes)
     listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or DEFAULT_URL)
     app = make_app(settings)
-    asyncio.run(_serve(app, listen.hostname or "127.0.0.1", listen.port or 80, args.max_bytes))
+    host = args.bind or listen.hostname or "127.0.0.1"
+    try:
+        asyncio.run(_serve(app, host, listen.port or 80, args.max_bytes))
+    except OSError as err:  # the address is taken, or names no interface here
+        print(f"error: cannot listen on {host}:{listen.port or 80}: {err.strerror or err} (see --bind)")
+        settings.close()
+        return 2
     settings.close()
     return 0
 

@@ -1,0 +1,1 @@
+"""The training programme hub: its service (python -m clinician_workbook.hub) and the clients."""

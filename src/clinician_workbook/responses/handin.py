@@ -33,6 +33,7 @@ __all__ = [
     "export_text",
     "import_handin",
     "read_handin",
+    "read_handin_bytes",
     "write_export",
 ]
 
@@ -154,19 +155,30 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def _load(path: Path) -> Any:
+def _read_file(path: Path) -> bytes:
+    """The bytes of the hand-in file at ``path``, or ``HandinError`` saying why they cannot be read."""
     where = str(path)
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
             raise HandinError([Problem(where, None, "", "not a regular file")])
         if info.st_size > MAX_BYTES:
-            raise HandinError([Problem(where, None, "", f"larger than {MAX_BYTES // 2**20} MiB: not a hand-in")])
-        raw = path.read_bytes()
+            raise HandinError([_too_large(where)])
+        return path.read_bytes()
     except FileNotFoundError:
         raise HandinError([Problem(where, None, "", "file not found")]) from None
     except OSError as err:
         raise HandinError([Problem(where, None, "", f"cannot read the file: {err.strerror}")]) from err
+
+
+def _too_large(where: str) -> Problem:
+    return Problem(where, None, "", f"larger than {MAX_BYTES // 2**20} MiB: not a hand-in")
+
+
+def _load(raw: bytes, where: str) -> Any:
+    """``raw`` parsed as strict JSON (UTF-8, no NaN, no repeated keys), or ``HandinError``."""
+    if len(raw) > MAX_BYTES:
+        raise HandinError([_too_large(where)])
     try:
         text = raw.decode("utf-8-sig")  # -sig: tolerate the BOM some Windows editors add
     except UnicodeDecodeError as err:
@@ -256,8 +268,16 @@ def read_handin(path: Path, *, backup: bool = False) -> tuple[str, list[Attempt]
     a trainee hands in). Times are returned in the store's canonical form (UTC, microseconds).
     """
     path = Path(path)
-    where = str(path)
-    document = _load(path)
+    return read_handin_bytes(_read_file(path), str(path), backup=backup)
+
+
+def read_handin_bytes(raw: bytes, where: str, *, backup: bool = False) -> tuple[str, list[Attempt]]:
+    """``read_handin`` for a hand-in already in memory (an upload); ``where`` names it in problems.
+
+    The same checks, in the same order, with the same messages as a file: ``read_handin`` reads
+    the file's bytes and calls this.
+    """
+    document = _load(raw, where)
     problems: list[Problem] = []
 
     def problem(field: str, message: str) -> None:

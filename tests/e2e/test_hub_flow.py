@@ -1,0 +1,168 @@
+"""A training programme on a real JupyterHub: two trainees and a supervisor in Chromium.
+
+Each trainee logs in on the hub's form, lands on their own workspace's welcome page, answers,
+and hands in with the page's button; the supervisor sees both hand-ins on the service's page,
+opens one with `workbook supervise --hub` in the supervisor notebook and saves feedback on an
+answer; that trainee sees it under the answer after running the page again. The other trainee's
+own token gets 403 on the first trainee's hand-in and feedback and on the supervisors' routes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinician_workbook.hub.client import HubClient, HubError
+from clinician_workbook.responses import ResponseStore, store_path
+from tests.e2e.hub_server import BIN, Hub, running_hub
+from tests.e2e.lab_ui import open_notebook, panel, run_all
+
+pytestmark = [pytest.mark.slow, pytest.mark.requires_browser]
+
+GROUPS = {"cohort-a": ["ana", "ben", "sup"], "supervisors": ["sup"]}
+PAGE = "02-resistance-avoidance.ipynb"
+RESPONSE = "It sounds like coming here today was hard; what made it hard?"
+COMMENT = "A warm, tentative opening. Next time name the shift you noticed."
+SPAWN_MS = 240_000  # login -> spawn -> Lab open, on a loaded 2-core machine
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    with running_hub(tmp_path, GROUPS) as running:
+        yield running
+
+
+def _exercise(page: Any, button: str) -> Any:
+    return panel(page).locator(".wb-exercise", has=page.locator("button", has_text=button)).first
+
+
+def log_in(browser: Any, hub: Hub, user: str) -> Any:
+    """A fresh browser context (its own cookies), logged in on the hub's form, on the landing page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", hub.password)
+    page.click("#login_submit")
+    page.wait_for_url(f"**/user/{user}/lab/**", timeout=SPAWN_MS)
+    return page
+
+
+def lab(hub: Hub, user: str, path: str, workspace: str) -> str:
+    return f"{hub.url}/user/{user}/lab/workspaces/{workspace}/tree/{path}"
+
+
+def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
+    assert page.url.endswith(f"/user/{user}/lab/tree/00-welcome.ipynb"), page.url  # the welcome page
+    assert (hub.workspace(user) / "workbook.json").is_file()
+
+    open_notebook(page, lab(hub, user, PAGE, "practice"))
+    run_all(page)
+    if user == "ana":
+        respond = _exercise(page, "Submit my response")
+        respond.wait_for(timeout=60_000)
+        respond.locator("textarea").fill(RESPONSE)
+        respond.locator("button", has_text="Submit my response").click()
+        respond.locator(".wb-saved").wait_for(timeout=30_000)
+    else:
+        spot = _exercise(page, "Check my answer")
+        spot.wait_for(timeout=60_000)
+        spot.locator(".widget-checkbox input[type=checkbox]").nth(0).check()
+        spot.locator("button", has_text="Check my answer").click()
+        spot.locator(".wb-saved").wait_for(timeout=30_000)
+
+    open_notebook(page, lab(hub, user, "00-welcome.ipynb", "welcome"))
+    run_all(page)
+    handin = panel(page).locator(".wb-handin")
+    handin.wait_for(timeout=60_000)
+    button = handin.get_by_role("button", name="Hand in to my supervisor")
+    button.focus()
+    page.keyboard.press("Enter")  # a keyboard user hands in too
+    done = handin.locator("[role=status] .wb-saved")
+    done.wait_for(timeout=60_000)
+    assert "Handed in attempt 1" in done.inner_text()
+    handin.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"30-{user}-handed-in.png"))
+
+
+def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, shots: Path) -> None:
+    started = time.monotonic()
+    trainees = {user: log_in(browser, hub, user) for user in ("ana", "ben")}
+    for user, page in trainees.items():
+        answer_and_hand_in(page, hub, user, shots)
+
+    # the supervisor: both hand-ins on the service's page (the hub's OAuth, no second password)
+    sup = log_in(browser, hub, "sup")
+    sup.goto(f"{hub.url}/services/workbook/")
+    for user in ("ana", "ben"):
+        sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)
+    assert "workbook supervise --hub ana" in sup.content()
+    sup.screenshot(path=str(shots / "31-supervisor-service-page.png"))
+
+    # `workbook supervise --hub ana`, as the supervisor would type it in their Lab's terminal
+    env = {
+        **os.environ,
+        "WORKBOOK_HUB_URL": hub.service,
+        "JUPYTERHUB_API_TOKEN": hub.token("sup"),
+        "JUPYTERHUB_USER": "sup",
+    }
+    done = subprocess.run(
+        [str(BIN / "workbook"), "supervise", "--hub", "ana"],
+        cwd=hub.workspace("sup"),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    notebook = Path(done.stdout.strip().rsplit(": ", 1)[1])
+    assert notebook.parts[0] == "supervision" and (hub.workspace("sup") / notebook).is_file()
+
+    open_notebook(sup, lab(hub, "sup", notebook.as_posix(), "review"))
+    run_all(sup)
+    panel(sup).get_by_text("also sent to the programme's hub service").wait_for(timeout=60_000)
+    form = panel(sup).locator(".wb-exercise", has=sup.locator("button", has_text="Save feedback")).first
+    form.wait_for(timeout=60_000)
+    assert RESPONSE in form.inner_text()
+    form.locator("textarea").first.fill(COMMENT)
+    form.locator("button", has_text="Save feedback").click()
+    form.locator(".wb-saved").wait_for(timeout=30_000)
+    assert "not sent" not in form.inner_text()
+    sup.screenshot(path=str(shots / "32-supervisor-feedback-saved.png"))
+
+    # ana runs her page again: the feedback is pulled into her store and shown under her answer
+    ana = trainees["ana"]
+    open_notebook(ana, lab(hub, "ana", PAGE, "again"))
+    run_all(ana)
+    shown = panel(ana).locator(".wb-supervisor", has_text=COMMENT).first
+    shown.wait_for(timeout=60_000)
+    assert "sup" in shown.inner_text()
+    shown.scroll_into_view_if_needed()
+    ana.screenshot(path=str(shots / "33-trainee-sees-hub-feedback.png"))
+    with ResponseStore(store_path(hub.workspace("ana") / "responses", "ana"), "ana") as store:
+        (note,) = store.attempts(role="supervisor")
+        assert note.author == "sup" and note.answer["comment"] == COMMENT
+
+    # ben's own token: his own hand-ins yes; ana's, her feedback and the supervisors' routes no
+    ben = HubClient(hub.service, hub.token("ben"))
+    assert [h["attempt"] for h in ben.handins("ben")["handins"]] == [1]
+    refused = {
+        "ana's hand-ins": lambda: ben.handins("ana"),
+        "ana's hand-in": lambda: ben.handin("ana", 1),
+        "ana's latest": lambda: ben.handin("ana"),
+        "ana's feedback": lambda: ben.feedback("ana"),
+        "feedback on ana": lambda: ben.send_feedback("ana", []),
+        "the trainee list": ben.trainees,
+    }
+    for what, call in refused.items():
+        with pytest.raises(HubError, match=r"refused \(403\)"):
+            call()
+            pytest.fail(f"ben's token reached {what}")
+    print(f"hub e2e: {time.monotonic() - started:.0f} s from the first login", file=sys.stderr)

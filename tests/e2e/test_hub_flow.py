@@ -23,6 +23,7 @@ from clinician_workbook.hub.client import HubClient, HubError
 from clinician_workbook.responses import ResponseStore, store_path
 from tests.e2e.hub_server import BIN, Hub, running_hub
 from tests.e2e.lab_ui import open_notebook, panel, run_all
+from tests.e2e.test_a11y_pages import LAB_THIRD_PARTY, check
 
 pytestmark = [pytest.mark.slow, pytest.mark.requires_browser]
 
@@ -90,6 +91,7 @@ def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
     assert "Handed in attempt 1" in done.inner_text()
     handin.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / f"30-{user}-handed-in.png"))
+    check(page, f"hub-lab-welcome-{user}", LAB_THIRD_PARTY, shots)  # the page with its hand-in panel
 
 
 def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, shots: Path) -> None:
@@ -105,6 +107,7 @@ def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, sh
         sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)
     assert "workbook supervise --hub ana" in sup.content()
     sup.screenshot(path=str(shots / "31-supervisor-service-page.png"))
+    check(sup, "hub-service-page", {}, shots)
 
     # `workbook supervise --hub ana`, as the supervisor would type it in their Lab's terminal
     env = {

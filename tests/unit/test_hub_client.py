@@ -5,6 +5,7 @@ errors, a supervisor's feedback sent (and sent again after a failure), `workbook
 from __future__ import annotations
 
 import json
+import socket
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -174,10 +175,18 @@ def test_fetch_for_review_saves_owner_only_and_imports_with_feedback(fake: Fake,
     with ResponseStore(copy, "ana") as review:
         assert len(review.attempts(role="trainee")) == 3
         assert [a.author for a in review.attempts(role="supervisor")] == ["other-sup"]
-    with pytest.raises(HubError, match="no hand-in attempt 7 \\(attempts: 1, 2\\)"):
+    with pytest.raises(HubError) as found:
         fetch_for_review(client, "ana", 7, tmp_path / "sup")
+    assert f"error: {found.value}" == "error: 'ana' has no hand-in attempt 7 (attempts: 1, 2)"
     with pytest.raises(HubError, match="'bob' has not handed in anything yet"):
         fetch_for_review(client, "bob", None, tmp_path / "sup")
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (just released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _on_hub(monkeypatch: pytest.MonkeyPatch, url: str, token: str) -> None:
@@ -192,8 +201,10 @@ def test_cli_handin(
     monkeypatch.chdir(workspace.root)
     monkeypatch.delenv("WORKBOOK_HUB_URL", raising=False)
     assert main(["handin"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("error: not on a training hub") and err.count("\n") == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: not on a training hub (WORKBOOK_HUB_URL and JUPYTERHUB_API_TOKEN not set); "
+        "hand in a file instead: workbook responses export --out handin.json"
+    ]
     _on_hub(monkeypatch, fake.url, "tok-ana")
     assert main(["handin"]) == 1
     assert "no answers saved yet for 'ana': nothing to hand in" in capsys.readouterr().err
@@ -208,6 +219,13 @@ def test_cli_handin(
     fake.fail = (413, b'{"message": "hand-in larger than 8 MiB"}')
     assert main(["handin"]) == 1
     assert capsys.readouterr().err == "error: the hub service refused (413): hand-in larger than 8 MiB\n"
+    port = closed_port()
+    _on_hub(monkeypatch, f"http://127.0.0.1:{port}/services/workbook/", "tok-ana")
+    assert main(["handin"]) == 1
+    assert capsys.readouterr().err.replace(f":{port}/", ":10101/").splitlines() == [
+        "error: cannot reach the hub service at http://127.0.0.1:10101/services/workbook/: "
+        "[Errno 111] Connection refused"
+    ]
 
 
 def test_cli_supervise_hub_writes_the_notebook_for_this_lab(

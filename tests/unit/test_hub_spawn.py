@@ -85,10 +85,10 @@ def test_cli_singleuser_with_a_bad_name_says_so_and_starts_nothing(
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("JUPYTERHUB_USER", " ana")
     assert main(["singleuser", "--SingleUserNotebookApp.something=1"]) == 1
-    assert capsys.readouterr().err == (
+    assert capsys.readouterr().err.splitlines() == [
         "error: JUPYTERHUB_USER: ' ana' would be saved as 'ana'; give the hub user a name without "
-        "spaces at the ends, invisible or look-alike characters\n"
-    )
+        "spaces at the ends, invisible or look-alike characters"
+    ]
     assert not (tmp_path / "workbook").exists()
     with pytest.raises(SystemExit):
         main(["validate", "--stray"])  # only singleuser passes unknown options on

@@ -12,7 +12,6 @@ import json
 import random
 import threading
 from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,7 +158,6 @@ def service(loop: Loop, tmp_path: Path) -> Iterator[Service]:
             hub_auth=auth,
             prefix=PREFIX,
             max_bytes=MAX_BYTES,
-            pool=ThreadPoolExecutor(4),
         )
         socket, port = bind_unused_port()
         server = make_server(make_app(settings), MAX_BYTES)
@@ -176,9 +174,7 @@ def service(loop: Loop, tmp_path: Path) -> Iterator[Service]:
         await hub_server.close_all_connections()
 
     loop.run(stop())
-    settings.storage.close()
-    assert settings.pool is not None
-    settings.pool.shutdown()
+    settings.close()
 
 
 @pytest.fixture(scope="session")

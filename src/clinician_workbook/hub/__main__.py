@@ -14,7 +14,6 @@ import logging
 import os
 import signal
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlparse
 
 from ..errors import WorkbookError
@@ -88,13 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         admins_group=args.admins_group,
     )
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX") or DEFAULT_PREFIX
-    settings = Settings(
-        storage, directory, hub_auth, prefix, args.max_bytes, ThreadPoolExecutor(4, thread_name_prefix="db")
-    )
+    settings = Settings(storage, directory, hub_auth, prefix, args.max_bytes)
     listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or DEFAULT_URL)
     app = make_app(settings)
     asyncio.run(_serve(app, listen.hostname or "127.0.0.1", listen.port or 80, args.max_bytes))
-    storage.close()
+    settings.close()
     return 0
 
 

@@ -26,7 +26,7 @@ import os
 import shlex
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -61,7 +61,15 @@ class Settings:
     hub_auth: HubOAuth
     prefix: str  # e.g. /services/workbook/
     max_bytes: int = DEFAULT_MAX_BYTES
-    pool: ThreadPoolExecutor | None = None
+    # reads run in ``readers``; writes in one thread of their own: SQLite takes one writer at a
+    # time anyway, and queueing them here beats threads sleeping in SQLite's busy handler
+    readers: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="read"))
+    writer: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="write"))
+
+    def close(self) -> None:
+        self.readers.shutdown()
+        self.writer.shutdown()
+        self.storage.close()
 
 
 class Refused(HTTPError):
@@ -112,8 +120,12 @@ class _Base(HubOAuthenticated, RequestHandler):
             raise Refused(502, f"cannot read the hub's groups: {err}") from err
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
-        """A blocking storage call, off the event loop."""
-        return await IOLoop.current().run_in_executor(self.workbook.pool, partial(call, *args))
+        """A blocking storage read, off the event loop."""
+        return await IOLoop.current().run_in_executor(self.workbook.readers, partial(call, *args))
+
+    async def run_write(self, call: Callable[..., T], *args: Any) -> T:
+        """A blocking storage write, off the event loop, one at a time."""
+        return await IOLoop.current().run_in_executor(self.workbook.writer, partial(call, *args))
 
     def send(self, status: int, model: object) -> None:
         self.set_status(status)
@@ -215,7 +227,7 @@ class HandinsHandler(_Upload):
         if trainee not in (me, trainee_id(me)):
             problem = Problem("hand-in", None, "trainee", f"is {trainee!r}, but you are {me!r}: hand in your own work")
             raise Refused(403, str(problem), [problem])
-        stored = await self.run(self.workbook.storage.add_handin, me, raw, len(attempts))
+        stored = await self.run_write(self.workbook.storage.add_handin, me, raw, len(attempts))
         log.info("hand-in: %s attempt %d, %d answers", me, stored.attempt, stored.answers)
         self.send(201, {"trainee": me, **stored.model()})
 
@@ -260,7 +272,7 @@ class FeedbackHandler(_Upload):
         rows = _feedback_rows(self.body(), trainee, me)
         if not await self.run(self.workbook.storage.handins, trainee):
             raise Refused(404, f"no hand-in from {trainee!r} yet: nothing to give feedback on")
-        added, skipped = await self.run(self.workbook.storage.add_feedback, trainee, rows)
+        added, skipped = await self.run_write(self.workbook.storage.add_feedback, trainee, rows)
         log.info("feedback: %s on %s, %d added, %d already there", me, trainee, added, skipped)
         self.send(201, {"added": added, "skipped_existing": skipped})
 

@@ -59,7 +59,9 @@ class Hub:
         return self.homes / user / "workbook"
 
 
-def _config(tmp: Path, ports: dict[str, int], password: str, mark: str, groups: dict[str, list[str]]) -> Path:
+def _config(
+    tmp: Path, ports: dict[str, int], password: str, mark: str, groups: dict[str, list[str]], app_users: list[str]
+) -> Path:
     settings = tmp / "lab-settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     settings.parent.mkdir(parents=True)
     settings.write_text('{"windowingMode": "none"}', encoding="utf-8")  # every cell rendered (tests find widgets)
@@ -89,6 +91,12 @@ c.Spawner.environment.update({{
 }})
 c.JupyterHub.services[0]["environment"][{MARK!r}] = {mark!r}
 c.JupyterHub.load_groups = {{name: {{"users": members}} for name, members in {groups!r}.items()}}
+
+def _app_for_some(spawner):  # these users get the app (as WORKBOOK_FRONTEND=app would give everyone)
+    if spawner.user.name in {app_users!r}:
+        spawner.cmd = [*spawner.cmd, "--app"]
+
+c.Spawner.pre_spawn_hook = _app_for_some
 """
     path = tmp / "jupyterhub_config.py"
     path.write_text(text, encoding="utf-8")
@@ -108,12 +116,12 @@ def _answers(url: str, *, ok_only: bool = False) -> bool:
 
 
 @contextmanager
-def running_hub(tmp: Path, groups: dict[str, list[str]]) -> Iterator[Hub]:
+def running_hub(tmp: Path, groups: dict[str, list[str]], app_users: list[str] | None = None) -> Iterator[Hub]:
     if not (BIN / "configurable-http-proxy").exists():
         pytest.fail("configurable-http-proxy is not installed: run `bash scripts/install-hub-deps.sh` (make test does)")
     ports = {name: free_port() for name in ("public", "hub", "proxy_api", "service")}
     password, mark = secrets.token_urlsafe(12), secrets.token_hex(8)
-    config = _config(tmp, ports, password, mark, groups)
+    config = _config(tmp, ports, password, mark, groups, app_users or [])
     state = tmp / "state"
     state.mkdir(mode=0o700)
     env = {

@@ -43,13 +43,24 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         yield running
 
 
+@pytest.fixture
+def contexts(browser: Any) -> Iterator[list[Any]]:
+    """Each user's browser context, closed after the test (before the hub stops), so no page of
+    theirs keeps polling a server that is gone while the next tests run."""
+    made: list[Any] = []
+    yield made
+    for context in made:
+        context.close()
+
+
 def _exercise(page: Any, button: str) -> Any:
     return panel(page).locator(".wb-exercise", has=page.locator("button", has_text=button)).first
 
 
-def log_in(browser: Any, hub: Hub, user: str, landing: str = "lab") -> Any:
+def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, landing: str = "lab") -> Any:
     """A fresh browser context (its own cookies), logged in on the hub's form, on the landing page."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    contexts.append(context)
     page = context.new_page()
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
@@ -130,15 +141,15 @@ def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
     check(page, f"hub-app-welcome-{user}", {}, shots)
 
 
-def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, shots: Path) -> None:
+def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, contexts: list[Any], shots: Path) -> None:
     started = time.monotonic()
-    trainees = {user: log_in(browser, hub, user) for user in ("ana", "ben")}
+    trainees = {user: log_in(contexts, browser, hub, user) for user in ("ana", "ben")}
     for user, page in trainees.items():
         answer_and_hand_in(page, hub, user, shots)
-    app_trainee_hands_in(log_in(browser, hub, "cai", landing="voila"), hub, "cai", shots)
+    app_trainee_hands_in(log_in(contexts, browser, hub, "cai", landing="voila"), hub, "cai", shots)
 
     # the supervisor: both hand-ins on the service's page (the hub's OAuth, no second password)
-    sup = log_in(browser, hub, "sup")
+    sup = log_in(contexts, browser, hub, "sup")
     sup.goto(f"{hub.url}/services/workbook/")
     for user in ("ana", "ben", "cai"):
         sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)

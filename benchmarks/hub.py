@@ -20,6 +20,7 @@ Run: ``.venv/bin/python benchmarks/hub.py [--trainees 30] [--rounds 20] [--timeo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -169,6 +170,27 @@ def hand_in(port: int, token: str, body: bytes) -> tuple[float, int, bytes]:
         connection.close()
 
 
+def child_running(parent: int, marker: str) -> int:
+    """The pid of ``parent``'s child whose command line holds ``marker`` (Linux /proc)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and marker in command:
+            return int(entry.name)
+    raise RuntimeError(f"no process running {marker} under the hub")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` so far, all its threads (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(ordered: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
@@ -226,10 +248,14 @@ def run(args: argparse.Namespace, folder: Path) -> int:
                     if status != 201:
                         failures.append(f"{name}: {status} {reply[:200]!r}")
 
+        load_before = os.getloadavg()[0]
+        service_pid = child_running(hub_process.pid, "clinician_workbook.hub")
+        cpu_before = cpu_seconds(service_pid)
         started = time.perf_counter()
         with ThreadPoolExecutor(len(names)) as pool:
             list(pool.map(trainee, names))
         total = time.perf_counter() - started
+        service_cpu = cpu_seconds(service_pid) - cpu_before
 
         # through the proxy too, once: the public route a browser or a single-user server on another node uses
         conn = http.client.HTTPConnection("127.0.0.1", ports["public"], timeout=10)
@@ -248,25 +274,45 @@ def run(args: argparse.Namespace, folder: Path) -> int:
         p50, p95, top = (1000 * percentile(ordered, p) for p in (50, 95, 100))
         size = statistics.mean(len(b) for b in bodies.values()) / 1024
         lost = sent - stored
+        from jupyterhub import __version__ as hub_version
+
         print(
-            f"hub: {args.trainees} trainees x {args.rounds} hand-ins ({size:.0f} KiB each) concurrently: "
+            f"hub: JupyterHub {hub_version}, {args.trainees} trainees x {args.rounds} hand-ins ({size:.0f} KiB each) concurrently: "
             f"{len(latencies) - len(failures)} handed in, {stored} in the store ({lost} lost), "
             f"attempts 1..{args.rounds} for every trainee: {'yes' if numbering_ok else 'NO'}; "
             f"latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {top:.0f} ms "
             f"(goal p95 < {GOAL_P95_MS:.0f} ms: {'ok' if p95 < GOAL_P95_MS else 'FAIL'}); "
-            f"total {total:.2f} s ({sent / total:.0f} hand-ins/s); supervisor lists {len(listed)} trainees via the proxy"
+            f"total {total:.2f} s ({sent / total:.0f} hand-ins/s); supervisor lists {len(listed)} trainees via the proxy; "
+            f"service CPU {1000 * service_cpu / max(1, len(latencies)):.1f} ms per hand-in; "
+            f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f}"
         )
         for failure in failures[:10]:
             print(f"failed: {failure}")
         return 0 if not failures and lost == 0 and numbering_ok and time.monotonic() < deadline else 1
     finally:
-        os.killpg(hub_process.pid, signal.SIGTERM)  # the hub stops its proxy and the managed service
-        try:
-            hub_process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(hub_process.pid, signal.SIGKILL)
-            hub_process.wait()
+        stop(hub_process, folder)
         log.close()
+
+
+def stop(hub_process: subprocess.Popen[bytes], folder: Path) -> None:
+    """Stop the hub (it stops the managed service), then its proxy if it is still there.
+
+    The hub starts configurable-http-proxy in a session of its own, so a hub stopped while it
+    was still starting can leave the proxy behind: its pid is in the hub's pid file.
+    """
+    os.killpg(hub_process.pid, signal.SIGTERM)
+    try:
+        hub_process.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(hub_process.pid, signal.SIGKILL)
+        hub_process.wait()
+    pid_file = folder / "jupyterhub-proxy.pid"
+    try:
+        proxy = int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return  # the hub removed it: the proxy stopped with the hub
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proxy, signal.SIGTERM)
 
 
 def main() -> int:

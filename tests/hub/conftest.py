@@ -103,7 +103,7 @@ class Service:
     ) -> Reply:
         sent = dict(headers or {})
         if who is not None:
-            sent["Authorization"] = f"token token-of-{who}"
+            sent["Authorization"] = f"token {self.hub.token_of[who]}"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, PREFIX + path, body=body, headers=sent)
@@ -134,6 +134,17 @@ def people(hub: HubState) -> None:
 
 @pytest.fixture
 def service(loop: Loop, tmp_path: Path) -> Iterator[Service]:
+    """A fresh fake hub and service, with an empty store, for one test."""
+    yield from running(loop, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_service(loop: Loop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """One fake hub and service for a module whose tests only read (set up once)."""
+    yield from running(loop, tmp_path_factory.mktemp("shared"))
+
+
+def running(loop: Loop, tmp_path: Path) -> Iterator[Service]:
     hub = HubState()
     people(hub)
 

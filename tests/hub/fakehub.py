@@ -29,14 +29,22 @@ class HubState:
     users: dict[str, bool] = field(default_factory=dict)  # name -> hub admin
     groups: dict[str, set[str]] = field(default_factory=dict)
     tokens: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # token -> (user, scopes)
+    token_of: dict[str, str] = field(default_factory=dict)  # user -> token
     calls: Counter[str] = field(default_factory=Counter)
     max_limit: int = 2
+
+    def add_service(self, name: str) -> str:
+        token = f"service-token-{name}"
+        self.tokens[token] = (f"service:{name}", [ACCESS])
+        self.token_of[f"service:{name}"] = token
+        return token
 
     def add_user(self, name: str, *groups: str, admin: bool = False, scopes: list[str] | None = None) -> str:
         self.users[name] = admin
         for group in groups:
             self.groups.setdefault(group, set()).add(name)
-        token = f"token-of-{name}"
+        token = f"token-{len(self.tokens)}-{name.encode().hex()}"
+        self.token_of[name] = token
         self.tokens[token] = (name, [ACCESS, f"read:users:name!user={name}"] if scopes is None else scopes)
         return token
 
@@ -67,6 +75,9 @@ class _Self(_Api):
         if found is None:
             return self._deny()
         name, scopes = found
+        if name.startswith("service:"):  # a service's own token: JupyterHub answers with a service model
+            self.finish(json.dumps({"kind": "service", "name": name[8:], "scopes": scopes, "roles": []}))
+            return
         groups = sorted(g for g, members in self.state.groups.items() if name in members)
         model = {
             "kind": "user",

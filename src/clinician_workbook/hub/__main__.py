@@ -20,6 +20,7 @@ from ..errors import WorkbookError
 
 DEFAULT_URL = "http://127.0.0.1:10101"
 DEFAULT_PREFIX = "/services/workbook/"
+DEFAULT_MAX_BYTES = 8 * 2**20
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-bytes",
         type=int,
-        default=int(env("WORKBOOK_HUB_MAX_BYTES") or 8 * 2**20),
+        default=None,
         help="largest hand-in or feedback body accepted, in bytes (env WORKBOOK_HUB_MAX_BYTES; default 8 MiB)",
     )
     parser.add_argument(
@@ -50,11 +51,27 @@ def _parser() -> argparse.ArgumentParser:
         default=env("WORKBOOK_HUB_ADMINS_GROUP") or "workbook-admins",
         help="hub group whose members see every trainee, as hub admins do (env WORKBOOK_HUB_ADMINS_GROUP)",
     )
+    parser.add_argument(
+        "--bind",
+        default=env("WORKBOOK_HUB_BIND"),
+        help="address to listen on (env WORKBOOK_HUB_BIND; default: the host of JUPYTERHUB_SERVICE_URL, "
+        "e.g. 0.0.0.0 where that URL names another host, as in Zero to JupyterHub's http://hub:10101)",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.max_bytes is None:
+        value = os.environ.get("WORKBOOK_HUB_MAX_BYTES") or str(DEFAULT_MAX_BYTES)
+        if not value.strip().isdigit():
+            print(f"error: WORKBOOK_HUB_MAX_BYTES={value!r}: not a whole number of bytes")
+            return 2
+        args.max_bytes = int(value)
+    token = os.environ.get("JUPYTERHUB_API_TOKEN")
+    if not token:
+        print("error: JUPYTERHUB_API_TOKEN is not set: JupyterHub starts this service (c.JupyterHub.services)")
+        return 2
     logging.basicConfig(level=logging.INFO, format="[workbook-hub %(asctime)s %(levelname)s] %(message)s")
     try:
         # imported here: `--help` works without the hub extra installed
@@ -66,10 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError as err:
         print(f"error: the hub service needs the 'hub' extra (pip install 'clinician-workbook[hub]'): {err}")
         return 2
-    token = os.environ.get("JUPYTERHUB_API_TOKEN")
-    if not token:
-        print("error: JUPYTERHUB_API_TOKEN is not set: JupyterHub starts this service (c.JupyterHub.services)")
-        return 2
     if args.max_bytes < 1024:
         print(f"error: --max-bytes {args.max_bytes}: too small for a hand-in (at least 1024)")
         return 2
@@ -80,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}")
         return 2
     hub_auth = HubOAuth(api_token=token, cache_max_age=30)
+    if not hub_auth.access_scopes:  # never "anyone with a token": at least access to this service
+        hub_auth.access_scopes = {f"access:services!service={os.environ.get('JUPYTERHUB_SERVICE_NAME') or 'workbook'}"}
     directory = HubDirectory(
         hub_auth.api_url,
         token,
@@ -90,7 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(storage, directory, hub_auth, prefix, args.max_bytes)
     listen = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL") or DEFAULT_URL)
     app = make_app(settings)
-    asyncio.run(_serve(app, listen.hostname or "127.0.0.1", listen.port or 80, args.max_bytes))
+    host = args.bind or listen.hostname or "127.0.0.1"
+    try:
+        asyncio.run(_serve(app, host, listen.port or 80, args.max_bytes))
+    except OSError as err:  # the address is taken, or names no interface here
+        print(f"error: cannot listen on {host}:{listen.port or 80}: {err.strerror or err} (see --bind)")
+        settings.close()
+        return 2
     settings.close()
     return 0
 

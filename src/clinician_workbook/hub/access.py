@@ -26,6 +26,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 __all__ = ["Access", "HubDirectory", "HubUnavailable", "decide"]
 
 PAGE = 200  # the hub's default page size for users and groups
+SCOPES = ("list:users", "read:users", "list:groups", "read:groups", "read:users:groups")  # the service's role
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,8 @@ class HubDirectory:
         except HTTPClientError as err:
             if err.code == 404 and missing_ok:
                 return None
-            raise HubUnavailable(f"the hub answered {err.code} to GET {path.split('?')[0]}") from err
+            hint = f" (the service's role needs {', '.join(SCOPES)})" if err.code == 403 else ""
+            raise HubUnavailable(f"the hub answered {err.code} to GET {path.split('?')[0]}{hint}") from err
         except OSError as err:
             raise HubUnavailable(f"cannot reach the hub API at {self.api_url}: {err}") from err
         try:

@@ -50,6 +50,7 @@ T = TypeVar("T")
 
 DEFAULT_MAX_BYTES = 8 * 2**20
 _TEMPLATES = Path(__file__).with_name("templates")
+_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
 @dataclass
@@ -95,6 +96,14 @@ class _Base(HubOAuthenticated, RequestHandler):
         self.workbook: Settings = self.settings["workbook"]
         self.hub_auth = self.workbook.hub_auth
 
+    def set_default_headers(self) -> None:
+        # private answers: never cached, never sniffed into another type; the page loads nothing
+        # from anywhere (its style is inline) and is not framed by other sites
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Referrer-Policy", "no-referrer")
+        self.set_header("Content-Security-Policy", _POLICY)
+
     async def prepare(self) -> None:
         # JupyterHub's own lookup (token header first, then the OAuth cookie with its XSRF check),
         # awaited here instead of blocking in get_current_user; then its scope check (hub_scopes).
@@ -110,6 +119,9 @@ class _Base(HubOAuthenticated, RequestHandler):
             if self.page and self.request.method in ("GET", "HEAD"):
                 self.redirect(self.get_login_url())
                 return
+            if self.get_cookie(self.hub_auth.cookie_name):  # expired, or refused by JupyterHub's XSRF check
+                message = "login cookie not accepted (expired, or no _xsrf token with this request): reload the page"
+                raise Refused(401, message)
             raise Refused(401, "not logged in: send 'Authorization: token <your JupyterHub API token>'")
         if model.get("kind", "user") != "user":
             kind = model.get("kind")
@@ -130,7 +142,6 @@ class _Base(HubOAuthenticated, RequestHandler):
     def send(self, status: int, model: object) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
         self.finish(json.dumps(model, ensure_ascii=False))
 
     async def trainee_rows(self) -> list[dict[str, Any]]:
@@ -159,7 +170,6 @@ class _Base(HubOAuthenticated, RequestHandler):
             message, problems = str(error.log_message), []
         else:
             message, problems = self._reason, []
-        self.set_header("Cache-Control", "no-store")
         if self.page:
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(_render("error.html.j2", status=status_code, message=message))
@@ -248,7 +258,6 @@ class HandinHandler(_Base):
             which = "no hand-in" if number is None else f"no attempt {number}"
             raise Refused(404, f"{which} from {trainee!r}")
         self.set_header("Content-Type", "application/json")
-        self.set_header("Cache-Control", "no-store")
         self.finish(document)
 
 
@@ -336,7 +345,6 @@ class PageHandler(_Base):
         own = await self.run(self.workbook.storage.handins, a.name)
         rows = await self.trainee_rows() if a.sees_trainees else []
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.set_header("Cache-Control", "no-store")
         self.finish(_render("index.html.j2", access=a, own=own, rows=rows))
 
 

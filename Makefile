@@ -12,7 +12,7 @@ TRAINEE ?= demo
 
 TIERS := unit course integration notebooks e2e
 
-.PHONY: setup system-deps lab app test lint pytest clean $(TIERS:%=test-%)
+.PHONY: setup system-deps hub-deps lab app test lint pytest clean $(TIERS:%=test-%)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,14 +38,19 @@ pytest: setup
 system-deps:
 	bash scripts/install-system-deps.sh
 
-test: setup system-deps
+# configurable-http-proxy (npm) for the real JupyterHub of tests/e2e/test_hub_flow.py
+hub-deps: setup
+	bash scripts/install-hub-deps.sh
+
+test: setup system-deps hub-deps
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/workbook validate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# the tiers that print PDFs or drive a browser need Chromium
+# the tiers that print PDFs or drive a browser need Chromium; the e2e tier also a JupyterHub proxy
 test-integration test-e2e: system-deps
+test-e2e: hub-deps
 
 $(TIERS:%=test-%): test-%: setup
 	$(BIN)/python -m pytest tests/$* $(PYTEST_ARGS)

@@ -203,6 +203,14 @@ def cmd_supervise(args: argparse.Namespace) -> int:
     from .responses import read_store, store_owner
     from .responses.handin import read_handin
 
+    if args.hub is not None:
+        return _supervise_hub(args)
+    if args.attempt is not None:
+        raise UsageError("--attempt: only with --hub TRAINEE")
+    if args.responses is None:
+        raise UsageError("STORE|HANDIN: give the trainee's store or hand-in file (or --hub TRAINEE on a hub)")
+    if args.supervisor is None:
+        raise UsageError("--supervisor: give your name; it is saved with your feedback")
     responses = Path(args.responses)
     if responses.suffix not in (".sqlite", ".json"):
         raise UsageError(f"{responses}: neither a trainee store (.sqlite) nor a hand-in file (.json)")
@@ -222,6 +230,54 @@ def cmd_supervise(args: argparse.Namespace) -> int:
         print(notebook)
         return 0
     return run_supervision(Path(args.dir).resolve(), notebook, port=args.port, open_browser=not args.no_browser)
+
+
+def _supervise_hub(args: argparse.Namespace) -> int:
+    """``supervise --hub TRAINEE``: the hand-in from the hub service, the notebook in this Lab."""
+    from .hub.client import HubClient
+    from .hub.exchange import fetch_for_review
+    from .notebooks import write_supervision_notebook
+    from .options import check_trainee
+
+    if args.responses is not None:
+        raise UsageError(f"--hub: give the trainee's hub name or a file ({args.responses}), not both")
+    if args.attempt is not None and args.attempt < 1:
+        raise UsageError(f"--attempt: {args.attempt} is not an attempt; attempts are numbered from 1")
+    trainee = check_trainee(args.hub, "--hub")
+    client = HubClient.from_env()
+    me = str(client.me().get("name", ""))  # feedback is sent under the hub name, so it is saved under it too
+    if args.supervisor is not None and check_trainee(args.supervisor, "--supervisor") != me:
+        raise UsageError(f"--supervisor: on the hub your feedback is saved under your hub name {me!r}; leave it out")
+    folder = Path(args.dir)
+    store, attempt = fetch_for_review(client, trainee, args.attempt, folder)
+    notebook = write_supervision_notebook(folder, store, me, content=_course(args), hub=True)
+    print(f"hand-in {attempt} of {trainee!r} is ready; open it in JupyterLab and Run All: {notebook}")
+    return 0
+
+
+def cmd_handin(args: argparse.Namespace) -> int:
+    from .hub.client import HubClient
+    from .hub.exchange import hand_in
+    from .responses import ResponseStore, store_path
+
+    trainee, folder, _ = _whose(args)
+    client = HubClient.from_env()  # off a hub: one line pointing at `responses export`
+    path = store_path(folder, trainee)
+    if not path.exists():
+        raise UsageError(f"{path}: no answers saved yet for {trainee!r}: nothing to hand in")
+    with ResponseStore(path, trainee) as store:
+        done = hand_in(client, store)
+    print(f"handed in attempt {done.attempt}: {done.answers} answers to {done.url}")
+    if done.feedback_added:
+        print(f"{done.feedback_added} new feedback note(s) from your supervisor, shown under the answers")
+    return 0
+
+
+def cmd_singleuser(args: argparse.Namespace) -> int:
+    from .hub.spawn import run_singleuser
+
+    run_singleuser(app=args.app, extra=args.extra)  # replaces this process
+    return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -366,14 +422,29 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(func=cmd_batch)
 
     supervise = commands.add_parser("supervise", help="open the supervisor notebook on a trainee's store or hand-in")
-    supervise.add_argument("responses", metavar="STORE|HANDIN", help="the trainee's .sqlite store or .json hand-in")
-    supervise.add_argument("--supervisor", required=True, metavar="NAME", help="your name, saved with your feedback")
+    supervise.add_argument(
+        "responses", nargs="?", metavar="STORE|HANDIN", help="the trainee's .sqlite store or .json hand-in"
+    )
+    supervise.add_argument("--supervisor", metavar="NAME", help="your name, saved with your feedback")
+    supervise.add_argument("--hub", metavar="TRAINEE", help="on a hub: the trainee's latest hand-in from the service")
+    supervise.add_argument("--attempt", type=int, metavar="N", help="with --hub: that hand-in attempt, not the latest")
     supervise.add_argument("--copies", metavar="DIR", help="where a hand-in is imported (default: beside it)")
     supervise.add_argument("--dir", default="supervision", metavar="DIR", help="your folder for the notebook")
     supervise.add_argument("--port", type=int, default=None)
     supervise.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     supervise.add_argument("--prepare-only", action="store_true", help="write the notebook, print its path, stop")
     supervise.set_defaults(func=cmd_supervise)
+
+    handin = commands.add_parser("handin", help="on a hub: hand in your answers to the hub service, get feedback")
+    handin.add_argument("--trainee", metavar="ID", help="default: this workspace's trainee")
+    handin.add_argument("--responses", metavar="PATH", help="store folder (default: this workspace's)")
+    handin.set_defaults(func=cmd_handin)
+
+    singleuser = commands.add_parser(
+        "singleuser", help="JupyterHub's spawner command: the user's workspace, then jupyterhub-singleuser on it"
+    )
+    singleuser.add_argument("--app", action="store_true", help="land on the app (Voilà) instead of JupyterLab")
+    singleuser.set_defaults(func=cmd_singleuser)
 
     preview = commands.add_parser("preview", help="one page as HTML without Jupyter, for course authors")
     preview.add_argument("page", metavar="PAGE", help="a page id, e.g. welcome or a challenge id")
@@ -406,7 +477,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "singleuser":  # the spawner's own arguments go on to the server
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     try:
         return int(args.func(args))
     except ProblemsError as err:

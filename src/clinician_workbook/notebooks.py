@@ -127,8 +127,9 @@ def build_supervisor(
     supervisor: str = "Supervisor",
     copies: str | None = None,
     content: str | None = None,
+    hub: bool = False,
 ) -> Any:
-    """The supervisor notebook; ``workbook supervise`` fills in the three parameters."""
+    """The supervisor notebook; ``workbook supervise`` fills in the parameters."""
     nb = new_notebook()
     nb.metadata = _metadata(SUPERVISOR, "Supervisor review")
     params = new_code_cell(
@@ -136,12 +137,13 @@ def build_supervisor(
         f"responses = {responses!r}  # the trainee's store (.sqlite) or hand-in file (.json)\n"
         f"supervisor = {supervisor!r}  # your name, saved with your feedback\n"
         f"copies = {copies!r}  # where a hand-in is imported to; None: supervisor-copies/ beside it\n"
-        f"content = {content!r}  # the course folder; None: the bundled course",
+        f"content = {content!r}  # the course folder; None: the bundled course\n"
+        f"hub = {hub!r}  # True on a hub: each feedback is also sent to the hub service",
         metadata={**HIDDEN, "tags": ["parameters"]},
     )
     steps = [
         "from clinician_workbook.supervision import supervise\n\n"
-        "sv = supervise(responses, supervisor, copies=copies, content=content)\nsv.header()",
+        "sv = supervise(responses, supervisor, copies=copies, content=content, hub=hub)\nsv.header()",
         "sv.responses()",
         "sv.triage()",
         "sv.reflections()",
@@ -154,7 +156,12 @@ def build_supervisor(
 
 
 def write_supervision_notebook(
-    folder: Path, responses: Path, supervisor: str, copies: Path | None = None, content: Path | None = None
+    folder: Path,
+    responses: Path,
+    supervisor: str,
+    copies: Path | None = None,
+    content: Path | None = None,
+    hub: bool = False,
 ) -> Path:
     """A supervisor notebook in ``folder`` for one trainee's store or hand-in, parameters filled in
     (``review-<file>.ipynb``; rewritten each time, as it holds no feedback itself: that is saved
@@ -166,6 +173,7 @@ def write_supervision_notebook(
         supervisor,
         str(copies.resolve()) if copies else None,
         str(content) if content else None,
+        hub,
     )
     write_atomic(path, notebook_text(nb), mode=PRIVATE)  # it names a trainee's file
     return path

@@ -32,7 +32,10 @@ from .curriculum import progress
 from .errors import UsageError
 from .exercises import Classify, KnowledgeCheckQuiz, Reflect, Respond, SpotSigns, StrategyMatchQuiz, Triage
 from .exercises.base import Exercise, HTMLView
+from .exercises.handin import HandInPanel
 from .feedback import TOGETHER, urgency_html
+from .hub.client import on_hub
+from .hub.exchange import pull_feedback_quietly
 from .options import check_trainee, parse_date
 from .pages import find_page, items_for, page_title, pages
 from .render import draft_notice, handout, render
@@ -147,6 +150,9 @@ class Session:
         self.difficulty: Difficulty = difficulty
         self.recorder = StoreRecorder(store_path(folder, self.trainee), self.trainee, challenge)
         self._review: Review | None = None
+        # on a hub, the supervisors' feedback is fetched as the page starts (a short wait at most)
+        self.on_hub = mode == "interactive" and on_hub()
+        self.hub_note = pull_feedback_quietly(self.recorder.path, self.trainee) if self.on_hub else None
 
     @property
     def review(self) -> Review:
@@ -193,6 +199,8 @@ class Session:
                 app=in_app(),
             )
         )
+        if self.hub_note:
+            self._show(self._page("hub_note", note=self.hub_note))
 
     def welcome(self) -> None:
         """The course, and its pages: in the workbook, each a link with what is done on it."""
@@ -212,9 +220,16 @@ class Session:
         ]
         self._show(
             self._page(
-                "welcome", course=self.catalog.course, titles=titles, content=self.content_statement(), reading=reading
+                "welcome",
+                course=self.catalog.course,
+                titles=titles,
+                content=self.content_statement(),
+                reading=reading,
+                hub=self.on_hub,
             )
         )
+        if self.on_hub:
+            display(HandInPanel(self.recorder.path, self.trainee))
 
     def _every_attempt(self) -> list[Attempt]:
         """Every attempt in the trainee's store, all pages (none before the first answer)."""

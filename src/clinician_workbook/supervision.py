@@ -21,6 +21,8 @@ from .courses import load_course
 from .errors import UsageError
 from .exercises.supervise import FeedbackForm
 from .feedback import criterion_name, triage_answer_html, triage_feedback
+from .hub.client import HubClient
+from .hub.exchange import FeedbackSender
 from .pages import triage_page_id
 from .render import render
 from .render.review import STAGES, UNREADABLE
@@ -36,13 +38,19 @@ SHOWN = Markup('<div class="wb wb-supervisor-view">{}</div>')
 
 
 class SupervisorRecorder:
-    """Saves a supervisor's feedback for one challenge into the trainee's store."""
+    """Saves a supervisor's feedback for one challenge into the trainee's store; on a hub, then
+    sends it to the hub service too (``sender``). ``unsent`` is why the last send failed, or None:
+    the feedback is saved here either way, and the next save sends it again."""
 
-    def __init__(self, store: ResponseStore, challenge: str, author: str) -> None:
-        self.store, self.challenge, self.author = store, challenge, author
+    def __init__(self, store: ResponseStore, challenge: str, author: str, sender: FeedbackSender | None = None) -> None:
+        self.store, self.challenge, self.author, self.sender = store, challenge, author, sender
+        self.unsent: str | None = None
 
     def save(self, exercise: str, item: str, answer: dict[str, Any], *, shared: bool = False) -> Attempt:
-        return self.store.save(self.challenge, exercise, item, answer, role="supervisor", author=self.author)
+        attempt = self.store.save(self.challenge, exercise, item, answer, role="supervisor", author=self.author)
+        if self.sender is not None:
+            self.unsent = self.sender.send(self.store)
+        return attempt
 
     def history(self, exercise: str, item: str | None = None) -> list[Attempt]:
         return in_order(self.store.attempts(challenge=self.challenge, exercise=exercise, item=item, role="supervisor"))
@@ -77,6 +85,7 @@ class Supervision:
         copies: str | Path | None = None,
         catalog: Catalog | None = None,
         content: str | Path | None = None,
+        hub: bool = False,
     ) -> None:
         if not supervisor.strip():
             raise UsageError("supervisor: give your name; it is saved with your feedback")
@@ -85,9 +94,10 @@ class Supervision:
         self.supervisor = supervisor
         self.trainee = self.store.trainee
         self.latest = self.store.latest(role="trainee")
+        self.sender = FeedbackSender(HubClient.from_env(), self.trainee, supervisor) if hub else None
 
     def recorder(self, challenge: str) -> SupervisorRecorder:
-        return SupervisorRecorder(self.store, challenge, self.supervisor)
+        return SupervisorRecorder(self.store, challenge, self.supervisor, self.sender)
 
     def _show(self, body: Markup) -> None:
         display(HTML(str(SHOWN.format(body))))  # type: ignore[no-untyped-call]
@@ -104,6 +114,9 @@ class Supervision:
                 course=self.catalog.course,
             )
         )
+        if self.sender is not None:  # feedback saved here but not yet on the service goes now
+            unsent = self.sender.send(self.store)
+            self._show(render(T, "hub_status", unsent=unsent, url=self.sender.client.url))
 
     def responses(self) -> None:
         """Deliberate-practice responses: the latest rated round per statement, with the rubric."""

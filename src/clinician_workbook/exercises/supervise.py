@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 from markupsafe import Markup
 
+from ..clock import local_time
 from ..content.models import SkillCriterion
 from ..feedback import criterion_name
 from ..markup import inline, spoken
@@ -18,6 +19,10 @@ from .base import Exercise, HTMLView, Recorder, button, scale
 
 NOT_RATED = "–"
 ANCHOR = Markup("<li><b>{}</b> {}</li>")
+UNSENT = Markup(
+    '<span class="wb-saved" data-saved="{}">Saved here {}</span> '
+    '<span class="wb-hint">but not sent to the hub service: {}. Your next save sends it again.</span>'
+)
 RUBRIC = Markup("<b>{}</b><details><summary>Rubric anchors</summary><ul>{}</ul></details>")
 
 
@@ -71,4 +76,7 @@ class FeedbackForm(Exercise):
         if not (answer["ratings"] or answer["comment"] or answer["next_step"]):
             self.status.value = '<span class="wb-hint">Rate, comment or give a next step first.</span>'
             return
-        self.save(answer)
+        attempt = self.save(answer)
+        unsent = getattr(self.recorder, "unsent", None)  # on a hub: why it did not reach the service
+        if unsent:
+            self.status.value = UNSENT.format(attempt.time, local_time(attempt.time), unsent)

@@ -28,7 +28,9 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "ImportResult",
+    "attempt_row",
     "export_responses",
+    "export_text",
     "import_handin",
     "read_handin",
     "read_handin_bytes",
@@ -94,22 +96,28 @@ def export_responses(store: ResponseStore, *, backup: bool = False) -> dict[str,
         "version": VERSION,
         "trainee": store.trainee,
         "exported_at": datetime.now(UTC).isoformat(timespec="microseconds"),
-        "attempts": [
-            {
-                "uid": a.uid,
-                "time": a.time,
-                "challenge": a.challenge,
-                "exercise": a.exercise,
-                "item": a.item,
-                "answer": a.answer,
-                "role": a.role,
-                "author": a.author,
-                "shared": a.shared,
-            }
-            for a in store.attempts()
-            if handed_in(a)
-        ],
+        "attempts": [attempt_row(a) for a in store.attempts() if handed_in(a)],
     }
+
+
+def attempt_row(a: Attempt) -> dict[str, Any]:
+    """One attempt as a row of a hand-in document."""
+    return {
+        "uid": a.uid,
+        "time": a.time,
+        "challenge": a.challenge,
+        "exercise": a.exercise,
+        "item": a.item,
+        "answer": a.answer,
+        "role": a.role,
+        "author": a.author,
+        "shared": a.shared,
+    }
+
+
+def export_text(store: ResponseStore, *, backup: bool = False) -> str:
+    """The hand-in (or backup) file's text, exactly as ``write_export`` writes it."""
+    return json.dumps(export_responses(store, backup=backup), ensure_ascii=False, indent=1) + "\n"
 
 
 def write_export(store: ResponseStore, out: Path, *, backup: bool = False) -> Path:
@@ -119,7 +127,7 @@ def write_export(store: ResponseStore, out: Path, *, backup: bool = False) -> Pa
     full disk leaves either the old file or the new one, never half a backup.
     """
     out = Path(out)
-    text = json.dumps(export_responses(store, backup=backup), ensure_ascii=False, indent=1) + "\n"
+    text = export_text(store, backup=backup)
     try:
         return write_atomic(out, text, mode=0o600, make_parents=False)
     except OSError as err:

@@ -54,7 +54,7 @@ def test_lab_page_after_run_all(lab: Lab, page: Any, shots: Path, notebook: str)
         page.screenshot(path=str(shots / "42-lab-after-run-all.png"))
     check(page, f"lab-{notebook}", LAB_THIRD_PARTY, shots)
     # autosave (every second) saves the page, without its outputs: the tab is clean again
-    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=20_000)
+    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=60_000)
     menu(page, "File", "application:close")
     page.wait_for_timeout(1500)
     assert page.locator(".jp-Dialog").count() == 0, (

@@ -13,9 +13,9 @@ TRAINEE ?= demo
 TIERS := unit course integration notebooks e2e
 # pytest-xdist processes for make test, pytest and the tiers (JOBS=0: all in this one process):
 # one per core here (three, with end-to-end tests waiting on servers, gave timeouts under load);
-# loadgroup keeps the tests that share a module-scoped fixture in one process (tests/conftest.py).
+# worksteal hands out the long tests first-come, so no process is left with a queue at the end.
 JOBS ?= 2
-XDIST := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+XDIST := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist worksteal)
 
 .PHONY: setup system-deps lab app test lint pytest clean $(TIERS:%=test-%)
 

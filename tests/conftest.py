@@ -27,16 +27,6 @@ class Result:
     err: str
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``--dist loadgroup``), the tests of a module that share a module-scoped
-    fixture (exported documents, a built wheel, a cluster) run in one process, so it is built once."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        scopes = {defs[-1].scope for defs in info.name2fixturedefs.values() if defs} if info else set()
-        if "module" in scopes:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-
-
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     """The bundled course, loaded once."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +19,32 @@ def dismiss_toasts(page: Any) -> None:
 
 
 def wait_idle(page: Any, timeout: float = 60_000) -> None:
-    page.wait_for_selector(IDLE, timeout=timeout)
+    """Wait until the notebook's kernel is idle, accepting Lab's kernel dialog if it asks on the way
+    (under load it can ask which kernel to start after the notebook has opened)."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            page.wait_for_selector(IDLE, timeout=2_000)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            _accept_kernel_dialog(page)
 
 
 def accept_kernel_dialog(page: Any) -> None:
+    """Accept Lab's kernel dialog, if one is open, and wait for the kernel to be idle."""
+    if _accept_kernel_dialog(page):
+        wait_idle(page)
+
+
+def _accept_kernel_dialog(page: Any) -> bool:
     """A dialog open when we reach for the menu is Lab asking about the kernel (on a loaded machine
     it can ask which kernel to start before the notebook's own is up): accept its default, and keep
     its text in build/e2e/dialogs.txt so a run that needed it says so."""
     dialog = page.locator(".jp-Dialog")
     if not dialog.count():
-        return
+        return False
     text = " ".join(dialog.first.inner_text().split())
     DIALOGS.parent.mkdir(parents=True, exist_ok=True)
     with DIALOGS.open("a", encoding="utf-8") as log:
@@ -39,19 +56,23 @@ def accept_kernel_dialog(page: Any) -> None:
         if value:
             kernels.first.select_option(value)
     dialog.first.locator(".jp-mod-accept").first.click()
-    wait_idle(page)
+    return True
 
 
-def menu(page: Any, title: str, command: str) -> None:
-    for attempt in range(3):  # a kernel dialog may open while we reach for the menu
+def menu(page: Any, title: str, command: str, timeout: float = 90_000) -> None:
+    """Menu ``title``, item ``command``; a kernel dialog that opens on the way is accepted first."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
         accept_kernel_dialog(page)
         try:
-            page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click(timeout=10_000)
-            break
+            page.locator(".lm-MenuBar-itemLabel", has_text=title).first.click(timeout=5_000)
+            page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']").first.click(timeout=5_000)
+            return
         except Exception:
-            if attempt == 2:
+            if time.monotonic() > deadline:
                 raise
-    page.locator(f".lm-Menu .lm-Menu-item[data-command='{command}']").first.click()
+            if not page.locator(".jp-Dialog").count():
+                page.keyboard.press("Escape")  # a menu left open
 
 
 def run_all(page: Any) -> None:

@@ -40,31 +40,31 @@ def check(page: Any, name: str, third_party: dict[str, str], shots: Path) -> Non
     assert ours == [], "\n".join(map(str, ours))
 
 
-def test_lab_pages_after_run_all(lab: Lab, page: Any, shots: Path) -> None:
-    for notebook in NOTEBOOKS:
-        open_notebook(page, lab.open(notebook, workspace=notebook.split(".")[0]))
-        run_all(page)
-        panel(page).locator(".wb").first.wait_for(timeout=60_000)
-        # no code in sight: no editor, no grey bar, no prompt, on any code cell
-        hidden = f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible, {PANEL} .jp-InputPlaceholder:visible"
-        assert page.locator(hidden).count() == 0, f"{notebook}: a code cell shows"
-        assert panel(page).locator(".jp-OutputPrompt:visible").count() == 0
-        assert panel(page).locator("h1").count() == 1, f"{notebook}: one title"
-        if notebook == NOTEBOOKS[2]:
-            page.screenshot(path=str(shots / "42-lab-after-run-all.png"))
-        check(page, f"lab-{notebook}", LAB_THIRD_PARTY, shots)
-        # autosave (every second) saves the page, without its outputs: the tab is clean again
-        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=20_000)
-        menu(page, "File", "application:close")
-        page.wait_for_timeout(1500)
-        assert page.locator(".jp-Dialog").count() == 0, (
-            f"{notebook}: closing asked: {page.locator('.jp-Dialog').first.inner_text()}"
-        )
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_lab_page_after_run_all(lab: Lab, page: Any, shots: Path, notebook: str) -> None:
+    open_notebook(page, lab.open(notebook, workspace=notebook.split(".")[0]))
+    run_all(page)
+    panel(page).locator(".wb").first.wait_for(timeout=60_000)
+    # no code in sight: no editor, no grey bar, no prompt, on any code cell
+    hidden = f"{PANEL} .jp-CodeCell .jp-Cell-inputWrapper:visible, {PANEL} .jp-InputPlaceholder:visible"
+    assert page.locator(hidden).count() == 0, f"{notebook}: a code cell shows"
+    assert panel(page).locator(".jp-OutputPrompt:visible").count() == 0
+    assert panel(page).locator("h1").count() == 1, f"{notebook}: one title"
+    if notebook == NOTEBOOKS[2]:
+        page.screenshot(path=str(shots / "42-lab-after-run-all.png"))
+    check(page, f"lab-{notebook}", LAB_THIRD_PARTY, shots)
+    # autosave (every second) saves the page, without its outputs: the tab is clean again
+    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=60_000)
+    menu(page, "File", "application:close")
+    page.wait_for_timeout(1500)
+    assert page.locator(".jp-Dialog").count() == 0, (
+        f"{notebook}: closing asked: {page.locator('.jp-Dialog').first.inner_text()}"
+    )
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_app_pages(app: App, page: Any, shots: Path, notebook: str) -> None:
-    page.goto(app.open(notebook))
+def test_app_pages(shared_app: App, page: Any, shots: Path, notebook: str) -> None:
+    page.goto(shared_app.open(notebook))
     page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
     assert page.title(), "every page has a title"
     check(page, f"app-{notebook}", APP_THIRD_PARTY, shots)

@@ -9,8 +9,8 @@ from tests.e2e.conftest import Lab
 from tests.e2e.lab_ui import wait_idle
 
 
-def test_no_news_toast_on_first_open(lab: Lab, page: Any, shots: Path) -> None:
-    page.goto(lab.open("00-welcome.ipynb"))
+def test_no_news_toast_on_first_open(fresh_lab: Lab, page: Any, shots: Path) -> None:
+    page.goto(fresh_lab.open("00-welcome.ipynb"))
     page.wait_for_selector(".jp-NotebookPanel", timeout=60_000)
     wait_idle(page)
     page.wait_for_timeout(3000)  # the news question shows a moment after Lab starts

@@ -83,6 +83,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Pat
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
+            # the scheduler's HTTP routes (metrics) still listen with no dashboard, by default on
+            # port 8787 with a warning (an error here) when another run holds it: a free port instead
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
             local_directory=str(worker_folder),
         ) as local,
         distributed.Client(local) as client,

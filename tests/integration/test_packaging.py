@@ -13,25 +13,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package built as a plain wheel, once for the tests below."""
+    folder = tmp_path_factory.mktemp("wheel")
+    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder)]
+    subprocess.run([*build, str(ROOT)], check=True, capture_output=True)
+    (built,) = folder.glob("clinician_workbook-*.whl")
+    return built
+
+
 @pytest.mark.slow
-def test_wheel_ships_content_and_notebooks(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    (wheel,) = tmp_path.glob("clinician_workbook-*.whl")
+def test_wheel_ships_content_and_notebooks(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in [
         "clinician_workbook/_bundled/content/course.yaml",
@@ -50,11 +43,8 @@ def test_wheel_ships_content_and_notebooks(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_wheel_install_runs_an_outside_course(tmp_path: Path) -> None:
+def test_a_wheel_install_runs_an_outside_course(wheel: Path, tmp_path: Path) -> None:
     """The wheel's files on their own (unpacked, first on the path), with a course folder of our own."""
-    build = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)]
-    subprocess.run([*build, str(ROOT)], check=True, capture_output=True)
-    (wheel,) = tmp_path.glob("clinician_workbook-*.whl")
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     course = ROOT / "tests" / "fixtures" / "course"

@@ -78,6 +78,8 @@ ARROW_SHORTCUTS = [
 LAB_OVERRIDES: dict[str, Any] = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 1},
+    # a page opens with its kernel started, never Lab's "Select Kernel" dialog (seen when Lab is slow)
+    "@jupyterlab/notebook-extension:tracker": {"autoStartDefaultKernel": True},
     "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": ARROW_SHORTCUTS},
 }
 

@@ -80,3 +80,4 @@ def test_lab_command_is_private_and_offline(tmp_path: Path, run_cli) -> None:  #
     settings = Path(next(c for c in command if c.startswith("--LabApp.app_settings_dir=")).split("=", 1)[1])
     overrides = json.loads((settings / "overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"  # no news toast
+    assert overrides["@jupyterlab/notebook-extension:tracker"]["autoStartDefaultKernel"] is True  # no kernel dialog

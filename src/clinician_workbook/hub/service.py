@@ -38,7 +38,7 @@ from tornado.ioloop import IOLoop
 from tornado.web import Application, HTTPError, RequestHandler, stream_request_body
 
 from ..errors import HandinError, Problem
-from ..responses.handin import FORMAT, VERSION, read_handin_bytes
+from ..responses.handin import FORMAT, VERSION, attempt_row, read_handin_bytes
 from ..responses.naming import trainee_id
 from .access import Access, HubDirectory, HubUnavailable
 from .storage import Storage
@@ -314,20 +314,7 @@ def _feedback_rows(raw: bytes, trainee: str, author: str) -> list[dict[str, Any]
             problems.append(Problem(where, None, f"attempts[{index}].author", message))
     if problems:
         raise Refused(400, str(problems[0]), problems)
-    return [
-        {
-            "uid": a.uid,
-            "time": a.time,
-            "challenge": a.challenge,
-            "exercise": a.exercise,
-            "item": a.item,
-            "answer": a.answer,
-            "role": a.role,
-            "author": a.author,
-            "shared": a.shared,
-        }
-        for a in attempts
-    ]
+    return [attempt_row(a) for a in attempts]
 
 
 class CallbackHandler(HubOAuthCallbackHandler):

@@ -35,7 +35,7 @@ class HandInPanel(widgets.VBox):
         self.add_class("wb-handin")
 
     def _hand_in(self, _: object = None) -> None:
-        from ..hub.client import HubClient
+        from ..hub.client import HubClient, reason
         from ..hub.exchange import hand_in
         from ..responses import ResponseStore
 
@@ -52,6 +52,6 @@ class HandInPanel(widgets.VBox):
                 done.attempt, done.attempt, done.answers, local_time(datetime.now(UTC).isoformat()), more
             )
         except Exception as err:  # the page stays; the line says why, and the button is there to try again
-            self.status.value = FAILED.format(" ".join(str(err).split()) or type(err).__name__)
+            self.status.value = FAILED.format(reason(err))
         finally:
             self.button.disabled = False

@@ -49,6 +49,11 @@ def one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def reason(err: BaseException) -> str:
+    """Why ``err`` happened, in one line a page can show (its type when it says nothing)."""
+    return one_line(str(err)) or type(err).__name__
+
+
 @dataclass(frozen=True)
 class HubClient:
     """The service at ``url`` (ending in ``/``), called with ``token``."""

@@ -25,7 +25,7 @@ from ..files import PRIVATE, write_atomic
 from ..responses import ResponseStore
 from ..responses.handin import attempt_row, export_text, import_handin, read_handin_bytes
 from ..responses.naming import safe_filename
-from .client import HubClient, HubError
+from .client import HubClient, HubError, reason
 
 log = logging.getLogger(__name__)
 PAGE_TIMEOUT = 3.0  # seconds a page waits for feedback before it shows without it
@@ -73,7 +73,7 @@ def pull_feedback_quietly(path: Path, trainee: str, timeout: float = PAGE_TIMEOU
         return None
     except Exception as err:  # a page must open whatever the network does
         log.warning("feedback not fetched: %s", err)
-        return " ".join(str(err).split()) or type(err).__name__
+        return reason(err)
 
 
 def fetch_for_review(client: HubClient, trainee: str, attempt: int | None, folder: Path) -> tuple[Path, int]:

@@ -63,6 +63,10 @@ def require_playwright() -> None:
         raise PlaywrightMissingError()
 
 
+# what a document is printed in: offline, no JavaScript, and (routed) every request aborted
+PRINTING_CONTEXT = {"offline": True, "java_script_enabled": False}
+
+
 def launch_args() -> list[str]:
     args = list(ARGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
@@ -107,7 +111,7 @@ class _Browser:
                 self._page.context.close()
                 self._page = None
             if self._page is None or self._page.is_closed():
-                context = browser.new_context(offline=True, java_script_enabled=False)
+                context = browser.new_context(**PRINTING_CONTEXT)
                 context.route("**/*", lambda route: route.abort())
                 self._page = context.new_page()
             return self._page

@@ -18,7 +18,15 @@ from typing import Any, Literal
 from markupsafe import Markup
 
 from ..errors import ExportError
-from .browser import BROWSER, _Browser, find_chromium, launch_args, launch_error, require_playwright
+from .browser import (
+    BROWSER,
+    PRINTING_CONTEXT,
+    _Browser,
+    find_chromium,
+    launch_args,
+    launch_error,
+    require_playwright,
+)
 
 Paper = Literal["A4", "Letter"]
 PAPERS: tuple[Paper, ...] = ("A4", "Letter")
@@ -83,7 +91,7 @@ class BackgroundPrinter:
             raise launch_error(err, path) from err
         self._free = asyncio.Queue()
         for _ in range(pages):
-            context = await self._browser.new_context(offline=True, java_script_enabled=False)
+            context = await self._browser.new_context(**PRINTING_CONTEXT)
             await context.route("**/*", lambda route: route.abort())
             self._free.put_nowait(await context.new_page())
 

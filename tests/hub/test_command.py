@@ -67,6 +67,12 @@ def test_bad_settings_are_one_line(
     assert len(lines) == 1 and expected in lines[0], lines
 
 
+def service_env(**given: str) -> dict[str, str]:
+    """This process's environment without any hub or service setting, plus what JupyterHub gives a service."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_HUB_"))}
+    return env | {"JUPYTERHUB_API_TOKEN": "t", "JUPYTERHUB_CLIENT_ID": "service-workbook", **given}
+
+
 def test_it_serves_where_told_and_stops_on_sigterm(tmp_path: Path) -> None:
     """As a hub starts it: env from JupyterHub; --bind (WORKBOOK_HUB_BIND) when the service URL names another host."""
     import http.client
@@ -77,15 +83,12 @@ def test_it_serves_where_told_and_stops_on_sigterm(tmp_path: Path) -> None:
 
     sock, port = bind_unused_port()
     sock.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_HUB_"))}
-    env |= {
-        "JUPYTERHUB_API_TOKEN": "t",
-        "JUPYTERHUB_CLIENT_ID": "service-workbook",
-        "JUPYTERHUB_API_URL": "http://127.0.0.1:9/hub/api",
-        "JUPYTERHUB_SERVICE_URL": f"http://hub.invalid:{port}",  # a name this machine cannot bind
-        "JUPYTERHUB_SERVICE_PREFIX": "/services/workbook/",
-        "WORKBOOK_HUB_BIND": "127.0.0.1",
-    }
+    env = service_env(
+        JUPYTERHUB_API_URL="http://127.0.0.1:9/hub/api",
+        JUPYTERHUB_SERVICE_URL=f"http://hub.invalid:{port}",  # a name this machine cannot bind
+        JUPYTERHUB_SERVICE_PREFIX="/services/workbook/",
+        WORKBOOK_HUB_BIND="127.0.0.1",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "clinician_workbook.hub"],
         cwd=tmp_path,
@@ -116,12 +119,7 @@ def test_it_serves_where_told_and_stops_on_sigterm(tmp_path: Path) -> None:
 
 
 def test_an_address_it_cannot_listen_on_is_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTERHUB_", "WORKBOOK_HUB_"))}
-    env |= {
-        "JUPYTERHUB_API_TOKEN": "t",
-        "JUPYTERHUB_CLIENT_ID": "service-workbook",
-        "JUPYTERHUB_SERVICE_URL": "http://hub.invalid:10101",
-    }
+    env = service_env(JUPYTERHUB_SERVICE_URL="http://hub.invalid:10101")
     done = subprocess.run(
         [sys.executable, "-m", "clinician_workbook.hub"],
         cwd=tmp_path,

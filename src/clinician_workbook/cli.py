@@ -139,25 +139,31 @@ def cmd_responses_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .content import load_bundled
-    from .export.document import ExportRequest, export_workbook, parse_challenges, parse_formats, parse_paper
-    from .responses import read_store, store_path
+    from .export.printing import printer_for
+    from .options import parse_formats, parse_paper
 
-    trainee, responses, workspace = _whose(args)
-    # a trainee exporting their own workspace sees their private reflections; anyone else only shared ones
-    own = workspace is not None and workspace.trainee == trainee and not args.responses
-    request = ExportRequest(
-        trainee=trainee,
-        responses=responses,
-        challenges=parse_challenges(args.challenge, load_bundled(content := _course(args))),
-        formats=parse_formats(args.format),
-        out=Path(args.out),
-        paper=parse_paper(args.paper),
-        include_private=args.include_private or own,
-        content=content,
-    )
-    for path in export_workbook(request):
-        print(path)
+    formats, paper = parse_formats(args.format), parse_paper(args.paper)
+    # Chromium starts first, in a thread of its own, while the exporter loads and the notebooks run
+    with printer_for(formats, pages=2) as printer:
+        from .content import load_bundled
+        from .export.document import ExportRequest, export_workbook, parse_challenges
+        from .responses import read_store, store_path
+
+        trainee, responses, workspace = _whose(args)
+        # a trainee exporting their own workspace sees their private reflections; anyone else only shared ones
+        own = workspace is not None and workspace.trainee == trainee and not args.responses
+        request = ExportRequest(
+            trainee=trainee,
+            responses=responses,
+            challenges=parse_challenges(args.challenge, load_bundled(content := _course(args))),
+            formats=formats,
+            out=Path(args.out),
+            paper=paper,
+            include_private=args.include_private or own,
+            content=content,
+        )
+        for path in export_workbook(request, printer):
+            print(path)
     _warn_foreign(load_bundled(content), read_store(store_path(responses, trainee), trainee)[1])
     return 0
 
@@ -283,8 +289,8 @@ def cmd_singleuser(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import plan, run_batch
     from .content import load_bundled
-    from .export.document import parse_challenges, parse_formats, parse_paper
-    from .options import parse_date, parse_jobs
+    from .export.document import parse_challenges
+    from .options import parse_date, parse_formats, parse_jobs, parse_paper
     from .outputs import check_folder
     from .progress import Progress
     from .roster import read_roster
@@ -312,13 +318,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from .export.printing import printer_for
     from .options import parse_date
-    from .report import write_report
 
-    today = parse_date(args.date)
-    report, written = write_report(
-        Path(args.responses_dir), Path(args.out), parse_list(args.format), today=today, content=_course(args)
-    )
+    today, formats = parse_date(args.date), parse_list(args.format)
+    # Chromium starts first, in a thread of its own, while the report module loads and the cohort is read
+    with printer_for(formats) as printer:
+        from .report import write_report
+
+        report, written = write_report(
+            Path(args.responses_dir), Path(args.out), formats, today=today, content=_course(args), printer=printer
+        )
     for line in report.unchecked:  # what the misses list cannot vouch for, said before the count
         print(f"warning: {line}", file=sys.stderr)
     print(

@@ -10,9 +10,15 @@ is refused in a notebook too.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .responses.naming import trainee_id
+
+if TYPE_CHECKING:
+    from .export.printing import Paper
+
+DOCUMENT_FORMATS = ("html", "pdf")  # what `export` and `batch` write, in the order they write it
 
 
 def parse_jobs(value: str | int | None, option: str = "--jobs") -> int | None:
@@ -60,3 +66,26 @@ def check_trainee(value: str, option: str = "--trainee") -> str:
         raise UsageError(f"{option}: not UTF-8 text ({shown}); type the name again in a UTF-8 terminal") from err
     # names that look the same are one trainee (accents composed or not, fullwidth, zero-width)
     return trainee_id(value)
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """Document formats from ``html,pdf``; asking for PDF checks that Playwright is installed, so a
+    missing one is one line before any work, not a failure half-way."""
+    from .export.browser import require_playwright
+
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    bad = [f for f in chosen if f not in DOCUMENT_FORMATS]
+    if bad or not chosen:
+        raise UsageError(f"--format: {', '.join(bad) or value!r} is not one of {', '.join(DOCUMENT_FORMATS)}")
+    if "pdf" in chosen:
+        require_playwright()
+    return chosen
+
+
+def parse_paper(value: str) -> Paper:
+    from .export.printing import PAPERS
+
+    for paper in PAPERS:
+        if value.lower() == paper.lower():
+            return paper
+    raise UsageError(f"--paper: {value!r} is not one of {', '.join(PAPERS)}")

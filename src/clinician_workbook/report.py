@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from statistics import mean
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -34,6 +35,9 @@ from .responses import Attempt, current
 from .responses.answers import FeedbackAnswer, read_answer
 from .responses.cohort import Cohort, TraineeRecord, read_cohort
 from .scoring import TriageResult, score_triage_answer
+
+if TYPE_CHECKING:
+    from .export.printing import BackgroundPrinter
 
 FORMATS = ("html", "pdf", "csv")
 CSV_COLUMNS = [
@@ -354,8 +358,15 @@ def render_csv(report: Report) -> str:
 
 
 def write_report(
-    folder: Path, out: Path, formats: Sequence[str], today: str | None = None, content: Path | None = None
+    folder: Path,
+    out: Path,
+    formats: Sequence[str],
+    today: str | None = None,
+    content: Path | None = None,
+    printer: BackgroundPrinter | None = None,
 ) -> tuple[Report, list[Path]]:
+    """Read the cohort and write the report in each of ``formats``. The PDF goes to ``printer`` (the CLI
+    starts one before it imports this module); without one, a printer is started here when it is needed."""
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise UsageError(f"--format: {', '.join(bad) or 'nothing'} is not one of {', '.join(FORMATS)}")
@@ -367,8 +378,7 @@ def write_report(
     stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading
     with contextlib.ExitStack() as stack:
-        printer = None
-        if "pdf" in formats:
+        if printer is None and "pdf" in formats:
             from .export.printing import BackgroundPrinter
 
             # Chromium starts now, in a thread of its own, while the cohort is read and the report built
@@ -379,7 +389,8 @@ def write_report(
         html = render_html(report, catalog) if {"html", "pdf"} & set(formats) else ""
         if "html" in formats:
             written.append(write_atomic(stem.with_suffix(".html"), html, mode=0o600))
-        if printer is not None:
+        if "pdf" in formats:
+            assert printer is not None
             pdf = printer.print(html, header=f"Cohort report {report.when}")
             written.append(write_atomic(stem.with_suffix(".pdf"), pdf, mode=0o600))
         if "csv" in formats:

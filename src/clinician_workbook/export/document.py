@@ -23,17 +23,16 @@ import nbformat
 from ..content import Catalog, load_bundled
 from ..errors import UsageError
 from ..files import PRIVATE, write_atomic
+from ..options import DOCUMENT_FORMATS
 from ..outputs import check_folder
 from ..pages import find_page, page_title, work_pages
 from ..render import render
 from ..responses import read_store, safe_filename, store_path
 from ..runner import InProcessRunner, notebook_for
-from .browser import require_playwright
 from .html import WorkbookHTMLExporter
-from .pdf import PAPERS, Paper, print_pdf
+from .pdf import Paper, print_pdf
 from .printing import BackgroundPrinter
 
-FORMATS = ("html", "pdf")
 TITLE = re.compile(r"<(/?)h1\b")  # trainee text is escaped, so every tag here is our markup
 
 
@@ -57,23 +56,6 @@ def parse_challenges(value: str, catalog: Catalog, option: str = "--challenge") 
     if not chosen:
         raise UsageError(f"{option}: give one or more page ids, or all")
     return tuple(find_page(catalog, page, option, work=True).id for page in chosen)
-
-
-def parse_formats(value: str) -> tuple[str, ...]:
-    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
-    bad = [f for f in chosen if f not in FORMATS]
-    if bad or not chosen:
-        raise UsageError(f"--format: {', '.join(bad) or value!r} is not one of {', '.join(FORMATS)}")
-    if "pdf" in chosen:
-        require_playwright()
-    return chosen
-
-
-def parse_paper(value: str) -> Paper:
-    for paper in PAPERS:
-        if value.lower() == paper.lower():
-            return paper
-    raise UsageError(f"--paper: {value!r} is not one of {', '.join(PAPERS)}")
 
 
 def _html_cell(html: str) -> Any:
@@ -105,17 +87,21 @@ def combine(notebooks: Sequence[Any], title: str, cover: str) -> Any:
     return combined
 
 
-def export_workbook(request: ExportRequest) -> list[Path]:
-    """Write the requested documents; return their paths (per challenge, then the combined one)."""
+def export_workbook(request: ExportRequest, printer: BackgroundPrinter | None = None) -> list[Path]:
+    """Write the requested documents; return their paths (per challenge, then the combined one).
+
+    PDFs go to ``printer`` (a caller may start one before it imports this module, so Chromium
+    starts while the rest loads); without one, a printer is started here when PDFs are asked for.
+    """
     check_folder(request.out)  # a wrong --out costs nothing: checked before the store is read
     store = store_path(request.responses, request.trainee)
     if not store.exists():
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
     read_store(store, request.trainee)  # checks the store (schema, owner) before any work starts, writing nothing
     with contextlib.ExitStack() as stack:
-        # Chromium starts now, in a thread of its own, while the notebooks run; each PDF is
-        # printed while the next document is made, two at a time (separate Chromium processes)
-        printer = stack.enter_context(BackgroundPrinter(pages=2)) if "pdf" in request.formats else None
+        if printer is None and "pdf" in request.formats:
+            # Chromium starts now, in a thread of its own, while the notebooks run
+            printer = stack.enter_context(BackgroundPrinter(pages=2))
         return _export(request, printer)
 
 
@@ -124,22 +110,23 @@ def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[P
     catalog = load_bundled(request.content)
     exporter = WorkbookHTMLExporter()
     runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook
-    written: list[tuple[Path, Future[bytes] | None]] = []
-    executed = []
 
-    def make(nb: Any, stem: Path, title: str) -> None:
+    def make(nb: Any, stem: Path, title: str) -> list[tuple[Path, Future[bytes] | None]]:
+        """Write the HTML now; a PDF is handed to the printer, which prints it while Python goes on."""
         document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
-        for fmt in (f for f in FORMATS if f in request.formats):
+        made: list[tuple[Path, Future[bytes] | None]] = []
+        for fmt in (f for f in DOCUMENT_FORMATS if f in request.formats):
             path = stem.with_suffix(f".{fmt}")
             if fmt == "html":
-                written.append((write_atomic(path, document.encode("utf-8"), mode=PRIVATE), None))
+                made.append((write_atomic(path, document.encode("utf-8"), mode=PRIVATE), None))
             else:
                 assert printer is not None
-                written.append((path, printer.submit(document, paper=request.paper, header=title)))
+                made.append((path, printer.submit(document, paper=request.paper, header=title)))
+        return made
 
-    for challenge in request.challenges:
-        page = find_page(catalog, challenge, "--challenge", work=True)
-        nb = runner.run(
+    pages = [find_page(catalog, challenge, "--challenge", work=True) for challenge in request.challenges]
+    executed = [
+        runner.run(
             notebook_for(catalog, page.id),
             {
                 "trainee": request.trainee,
@@ -150,15 +137,23 @@ def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[P
             },
             page.notebook,
         )
-        executed.append(nb)
-        make(nb, folder / page.stem, f"{request.trainee}: {page_title(catalog, page.id)} (review)")
+        for page in pages
+    ]
+    combined: list[tuple[Path, Future[bytes] | None]] = []
     if len(executed) > 1:
+        # the combined document is made first: the longest to print, it prints while the chapters are made
         title = f"Workbook of {request.trainee}"
-        chapters = [page_title(catalog, challenge) for challenge in request.challenges]
+        chapters = [page_title(catalog, page.id) for page in pages]
         cover = render(
             "review.html.j2", "cover", course=catalog.course, title=title, trainee=request.trainee, chapters=chapters
         )
-        make(combine(executed, title, cover), folder / "workbook", title)
+        combined = make(combine(executed, title, cover), folder / "workbook", title)
+    written = [
+        made
+        for page, nb in zip(pages, executed, strict=True)
+        for made in make(nb, folder / page.stem, f"{request.trainee}: {page_title(catalog, page.id)} (review)")
+    ]
+    written += combined
     for path, pdf in written:
         if pdf is not None:
             write_atomic(path, pdf.result(), mode=PRIVATE)

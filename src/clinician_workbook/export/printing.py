@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, Literal
@@ -137,6 +138,15 @@ class BackgroundPrinter:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
+
+
+def printer_for(formats: Sequence[str], pages: int = 1) -> contextlib.AbstractContextManager[BackgroundPrinter | None]:
+    """A :class:`BackgroundPrinter`, started now, when ``formats`` asks for PDF; else ``None``.
+
+    A command that prints opens this first thing, before it imports what builds the document, so
+    Chromium starts while the rest of the program loads.
+    """
+    return BackgroundPrinter(pages) if "pdf" in formats else contextlib.nullcontext()
 
 
 def _check_paper(paper: str) -> None:

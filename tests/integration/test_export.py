@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -232,3 +233,23 @@ def test_letter_paper_and_an_escaped_running_header(tmp_path: Path, chromium_pat
 def test_a_combined_workbook_holds_its_styles_once(exported: Exported) -> None:
     document = (exported.folder / "workbook.html").read_text(encoding="utf-8")
     assert document.count(".wb-critical {") == 1
+
+
+def test_the_printer_takes_the_longest_waiting_document_first(chromium_path: str) -> None:
+    """Documents that wait for a page (here: all three, sent while Chromium starts) are printed
+    longest first, so the longest does not finish last; each still gets its own PDF."""
+    from clinician_workbook.export.printing import BackgroundPrinter
+
+    documents = {
+        name: f"<h1>{name}</h1>" + "<p>line</p>" * lines
+        for name, lines in (("short", 1), ("long", 400), ("middle", 40))
+    }
+    finished: list[str] = []
+    with BackgroundPrinter(pages=1) as printer:
+        futures = {name: printer.submit(document, header=name) for name, document in documents.items()}
+        for name, future in futures.items():
+            future.add_done_callback(lambda _, name=name: finished.append(name))
+        pdfs = {name: future.result() for name, future in futures.items()}
+    assert finished == ["long", "middle", "short"]
+    for name, pdf in pdfs.items():
+        assert name in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -111,22 +111,22 @@ def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[P
     exporter = WorkbookHTMLExporter()
     runner = InProcessRunner()  # the same documents as papermill's, without a kernel per notebook
 
-    def make(nb: Any, stem: Path, title: str) -> list[tuple[Path, Future[bytes] | None]]:
-        """Write the HTML now; a PDF is handed to the printer, which prints it while Python goes on."""
+    written: list[tuple[Path, Future[bytes] | None]] = []
+    executed = []
+
+    def make(nb: Any, stem: Path, title: str) -> None:
         document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
-        made: list[tuple[Path, Future[bytes] | None]] = []
         for fmt in (f for f in DOCUMENT_FORMATS if f in request.formats):
             path = stem.with_suffix(f".{fmt}")
             if fmt == "html":
-                made.append((write_atomic(path, document.encode("utf-8"), mode=PRIVATE), None))
+                written.append((write_atomic(path, document.encode("utf-8"), mode=PRIVATE), None))
             else:
                 assert printer is not None
-                made.append((path, printer.submit(document, paper=request.paper, header=title)))
-        return made
+                written.append((path, printer.submit(document, paper=request.paper, header=title)))
 
-    pages = [find_page(catalog, challenge, "--challenge", work=True) for challenge in request.challenges]
-    executed = [
-        runner.run(
+    for challenge in request.challenges:  # each chapter is printed while the next notebook runs
+        page = find_page(catalog, challenge, "--challenge", work=True)
+        nb = runner.run(
             notebook_for(catalog, page.id),
             {
                 "trainee": request.trainee,
@@ -137,23 +137,15 @@ def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[P
             },
             page.notebook,
         )
-        for page in pages
-    ]
-    combined: list[tuple[Path, Future[bytes] | None]] = []
-    if len(executed) > 1:
-        # the combined document is made first: the longest to print, it prints while the chapters are made
+        executed.append(nb)
+        make(nb, folder / page.stem, f"{request.trainee}: {page_title(catalog, page.id)} (review)")
+    if len(executed) > 1:  # the longest to print: the printer takes it before chapters still waiting
         title = f"Workbook of {request.trainee}"
-        chapters = [page_title(catalog, page.id) for page in pages]
+        chapters = [page_title(catalog, challenge) for challenge in request.challenges]
         cover = render(
             "review.html.j2", "cover", course=catalog.course, title=title, trainee=request.trainee, chapters=chapters
         )
-        combined = make(combine(executed, title, cover), folder / "workbook", title)
-    written = [
-        made
-        for page, nb in zip(pages, executed, strict=True)
-        for made in make(nb, folder / page.stem, f"{request.trainee}: {page_title(catalog, page.id)} (review)")
-    ]
-    written += combined
+        make(combine(executed, title, cover), folder / "workbook", title)
     for path, pdf in written:
         if pdf is not None:
             write_atomic(path, pdf.result(), mode=PRIVATE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -62,7 +63,8 @@ class BackgroundPrinter:
     the Python work instead of following it. :meth:`submit` returns at once with a future, so
     the caller goes on rendering while Chromium prints; documents printed at once go to
     separate pages (each in its own offline, script-less context), which Chromium renders in
-    separate processes, on separate cores. The browser is this printer's own (Playwright's
+    separate processes, on separate cores. Of the documents waiting for a page, the longest is
+    printed first: it would otherwise finish last. The browser is this printer's own (Playwright's
     async API, on an event loop in the printer's thread) and is closed on leaving the ``with``
     block. A browser that cannot start raises when a print's result is asked for, as
     :func:`print_pdf` would.
@@ -74,7 +76,10 @@ class BackgroundPrinter:
         self._thread.start()
         self._playwright: Any = None
         self._browser: Any = None
-        self._free: asyncio.Queue[Any] | None = None
+        # waiting documents, longest first: (-length, arrival, document, paper, header, its result)
+        self._jobs: asyncio.PriorityQueue[tuple[int, int, str, Paper, str, asyncio.Future[bytes]]] | None = None
+        self._arrivals = itertools.count()
+        self._pages: list[asyncio.Task[None]] = []  # one loop per printing page
         self._started = asyncio.run_coroutine_threadsafe(self._start(max(1, pages)), self._loop)
 
     async def _start(self, pages: int) -> None:
@@ -90,11 +95,11 @@ class BackgroundPrinter:
             )
         except PlaywrightError as err:
             raise launch_error(err, path) from err
-        self._free = asyncio.Queue()
+        self._jobs = asyncio.PriorityQueue()
         for _ in range(pages):
             context = await self._browser.new_context(**PRINTING_CONTEXT)
             await context.route("**/*", lambda route: route.abort())
-            self._free.put_nowait(await context.new_page())
+            self._pages.append(self._loop.create_task(self._serve(await context.new_page())))
 
     def submit(self, document: str, *, paper: Paper = "A4", header: str = "") -> Future[bytes]:
         """Print ``document`` to PDF bytes, in the background: the future's result is the PDF."""
@@ -106,19 +111,30 @@ class BackgroundPrinter:
 
     async def _print(self, document: str, paper: Paper, header: str) -> bytes:
         await asyncio.wrap_future(self._started)  # a browser that did not start: its own error, first
-        assert self._free is not None
-        page = await self._free.get()
-        try:
-            await page.set_content(document, wait_until="load")
-            pdf: bytes = await page.pdf(**_pdf_options(paper, header))
-            await page.set_content("")  # drop the document (and the trainee's answers) from the page
-        finally:
-            self._free.put_nowait(page)
-        return pdf
+        assert self._jobs is not None
+        printed: asyncio.Future[bytes] = self._loop.create_future()
+        self._jobs.put_nowait((-len(document), next(self._arrivals), document, paper, header, printed))
+        return await printed
+
+    async def _serve(self, page: Any) -> None:
+        """One page's loop: print the longest waiting document, then the next."""
+        assert self._jobs is not None
+        while True:
+            _, _, document, paper, header, printed = await self._jobs.get()
+            try:
+                await page.set_content(document, wait_until="load")
+                printed.set_result(await page.pdf(**_pdf_options(paper, header)))
+                await page.set_content("")  # drop the document (and the trainee's answers) from the page
+            except Exception as err:  # this document fails; the page goes on with the next
+                if not printed.done():
+                    printed.set_exception(err)
 
     async def _close(self) -> None:
         with contextlib.suppress(Exception):  # a browser that did not start has nothing to close
             await asyncio.wrap_future(self._started)
+        for task in self._pages:
+            task.cancel()
+        await asyncio.gather(*self._pages, return_exceptions=True)
         if self._browser is not None:
             with contextlib.suppress(Exception):
                 await self._browser.close()

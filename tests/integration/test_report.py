@@ -100,12 +100,20 @@ def test_report_pdf(cohort: tuple[Path, Planted], tmp_path: Path, chromium_path:
     report, _ = write_report(folder, tmp_path / "r", ["pdf"])
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "r.pdf").pages]
     assert "Safety-critical triage misses" in " ".join(pages[:2]) and "Trainee" in pages[0]
-    # trainees follow one another, each whole on one page: its heading and its last row together
-    last = report.rows_of(report.trainees[0])[-1].title
+    # trainee by trainee, each whole on one page: its name (the row group's header) and all its rows
+    # together, under the table's header row, which every page of the table repeats
+    start = next(i for i, text in enumerate(pages) if "Trainee by trainee" in text)
+    header = "Trainee Challenge Answered Attempts Automatic score Difficulty reached Supervisor"
+    rows = [row.title for row in report.rows_of(report.trainees[0])]
+    table = []  # the pages holding each trainee's first row
     for trainee in report.trainees:
-        on = [text for text in pages if f"{trainee} Challenge" in text]
-        assert len(on) == 1 and last in on[0].split(f"{trainee} Challenge")[1], trainee
-    assert len(pages) < len(report.trainees)
+        on = [i for i, text in enumerate(pages) if i >= start and f"{trainee} {rows[0]}" in text]
+        assert len(on) == 1, trainee
+        after = pages[on[0]].split(f"{trainee} {rows[0]}")[1]
+        assert all(title in after for title in rows[1:]), trainee
+        table += on
+    assert all(pages[i].startswith(header) for i in range(start + 1, max(table) + 1))
+    assert len(pages) < len(report.trainees) / 2
 
 
 def _misses_in(html: str) -> list[list[str]]:

@@ -13,7 +13,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
-from .responses.naming import trainee_id
 
 if TYPE_CHECKING:
     from .export.printing import Paper
@@ -64,6 +63,8 @@ def check_trainee(value: str, option: str = "--trainee") -> str:
         bad = value[err.start]
         shown = f"byte 0x{ord(bad) - 0xDC00:02x}" if 0xDC80 <= ord(bad) <= 0xDCFF else f"U+{ord(bad):04X}"
         raise UsageError(f"{option}: not UTF-8 text ({shown}); type the name again in a UTF-8 terminal") from err
+    from .responses.naming import trainee_id  # here: the printer-starting commands import this module first
+
     # names that look the same are one trainee (accents composed or not, fullwidth, zero-width)
     return trainee_id(value)
 

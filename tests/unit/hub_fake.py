@@ -98,7 +98,8 @@ def fake_service(tokens: dict[str, str]) -> Iterator[Fake]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     host, port = server.server_address[:2]
     fake.url = f"http://{host!s}:{port}/services/workbook/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look at its flag: every 0.05 s, not the default 0.5 s, per test
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield fake

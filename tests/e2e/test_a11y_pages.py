@@ -56,7 +56,10 @@ def test_lab_page_after_run_all(lab: Lab, page: Any, shots: Path, notebook: str)
     # autosave (every second) saves the page, without its outputs: the tab is clean again
     page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)", timeout=60_000)
     menu(page, "File", "application:close")
-    page.wait_for_timeout(1500)
+    # Lab asks before it closes a tab with unsaved changes: the tab closes, or the question shows
+    page.wait_for_function(
+        "([panel]) => !document.querySelector(panel) || !!document.querySelector('.jp-Dialog')", arg=[PANEL]
+    )
     assert page.locator(".jp-Dialog").count() == 0, (
         f"{notebook}: closing asked: {page.locator('.jp-Dialog').first.inner_text()}"
     )

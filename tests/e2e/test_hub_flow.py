@@ -57,19 +57,30 @@ def _exercise(page: Any, button: str) -> Any:
     return panel(page).locator(".wb-exercise", has=page.locator("button", has_text=button)).first
 
 
-def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, landing: str = "lab", axe_csp: bool = False) -> Any:
-    """A fresh browser context (its own cookies), logged in on the hub's form, on the landing page.
-    ``axe_csp``: the test may inject axe into a page whose Content-Security-Policy loads nothing
-    (the service's page); the page itself is served as it is."""
+def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, axe_csp: bool = False) -> Any:
+    """A fresh browser context (its own cookies), with ``user``'s credentials sent on the hub's form;
+    the hub then spawns their server (see :func:`landed`). ``axe_csp``: the test may inject axe into
+    a page whose Content-Security-Policy loads nothing (the service's page); the page itself is
+    served as it is."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=axe_csp)
     contexts.append(context)
     page = context.new_page()
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
     page.fill("#password_input", hub.password)
-    page.click("#login_submit")
-    page.wait_for_url(f"**/user/{user}/{landing}/**", timeout=SPAWN_MS)
+    page.click("#login_submit", no_wait_after=True)
     return page
+
+
+def landed(page: Any, user: str) -> None:
+    """Wait until the hub has spawned ``user``'s server and sent them to their welcome page (in Lab,
+    or in the app for APP_USERS); then leave the page blank, so that the welcome page, checked, does
+    not go on loading JupyterLab and a kernel while other users work."""
+    landing = "voila" if user in APP_USERS else "lab"
+    page.wait_for_url(f"**/user/{user}/{landing}/**", timeout=SPAWN_MS)
+    welcome = "voila/render" if user in APP_USERS else "lab/tree"
+    assert page.url.endswith(f"/user/{user}/{welcome}/00-welcome.ipynb"), page.url
+    page.goto("about:blank")
 
 
 def lab(hub: Hub, user: str, path: str, workspace: str) -> str:
@@ -92,7 +103,6 @@ def open_and_run(page: Any, url: str) -> None:
 
 
 def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
-    assert page.url.endswith(f"/user/{user}/lab/tree/00-welcome.ipynb"), page.url  # the welcome page
     assert (hub.workspace(user) / "workbook.json").is_file()
 
     open_and_run(page, lab(hub, user, PAGE, "practice"))
@@ -125,7 +135,6 @@ def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
 
 def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
     """The app behind the hub: the welcome page in Voilà, an answer, the same hand-in button."""
-    assert page.url.endswith(f"/user/{user}/voila/render/00-welcome.ipynb"), page.url
     page.goto(f"{hub.url}/user/{user}/voila/render/{PAGE}")
     spot = page.locator(".wb-spot-signs").first
     spot.wait_for(timeout=120_000)
@@ -145,13 +154,17 @@ def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
 
 def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, contexts: list[Any], shots: Path) -> None:
     started = time.monotonic()
-    trainees = {user: log_in(contexts, browser, hub, user) for user in ("ana", "ben")}
+    # everyone logs in at once: the hub spawns the four servers side by side; each lands on their welcome page
+    pages = {user: log_in(contexts, browser, hub, user, axe_csp=user == "sup") for user in ("ana", "ben", "cai", "sup")}
+    for user, page in pages.items():
+        landed(page, user)
+    trainees = {user: pages[user] for user in ("ana", "ben")}
     for user, page in trainees.items():
         answer_and_hand_in(page, hub, user, shots)
-    app_trainee_hands_in(log_in(contexts, browser, hub, "cai", landing="voila"), hub, "cai", shots)
+    app_trainee_hands_in(pages["cai"], hub, "cai", shots)
 
     # the supervisor: both hand-ins on the service's page (the hub's OAuth, no second password)
-    sup = log_in(contexts, browser, hub, "sup", axe_csp=True)
+    sup = pages["sup"]
     sup.goto(f"{hub.url}/services/workbook/")
     for user in ("ana", "ben", "cai"):
         sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +21,8 @@ class Fake:
     feedback: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     requests: list[tuple[str, str, str, bytes]] = field(default_factory=list)  # method, path, auth, body
     fail: tuple[int, bytes] | None = None  # answer every request with this status and body
-    delay: float = 0.0
+    delay: float = 0.0  # seconds before each answer (cut short when the fake stops)
+    stopping: threading.Event = field(default_factory=threading.Event)
 
 
 def _handler(fake: Fake) -> type[BaseHTTPRequestHandler]:
@@ -43,7 +43,7 @@ def _handler(fake: Fake) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             auth = self.headers.get("Authorization", "")
             fake.requests.append((method, self.path, auth, body))
-            time.sleep(fake.delay)
+            fake.stopping.wait(fake.delay)
             if fake.fail:
                 return self._send(fake.fail[0], fake.fail[1])
             me = fake.tokens.get(auth.removeprefix("token "))
@@ -96,13 +96,16 @@ def _handler(fake: Fake) -> type[BaseHTTPRequestHandler]:
 def fake_service(tokens: dict[str, str]) -> Iterator[Fake]:
     fake = Fake("", tokens)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server.daemon_threads = False  # server_close() waits for every answer: none is left for a later test
     host, port = server.server_address[:2]
     fake.url = f"http://{host!s}:{port}/services/workbook/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop to look at its flag: every 0.05 s, not the default 0.5 s, per test
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield fake
     finally:
+        fake.stopping.set()
         server.shutdown()
         server.server_close()
         thread.join(10)

@@ -22,15 +22,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TIERS = ("e2e", "integration", "course", "notebooks", "hub", "unit")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``--dist loadfile`` (make test), longest first: the end-to-end tier, then integration,
-    ... down to unit; in each tier the modules with a ``slow`` test first; each module's tests stay
-    together, in their order. Each xdist process takes the next module as it frees up, so the
-    longest start at once and the short ones fill in at the end, where no process waits for
-    another's long test. (Other modes keep pytest's order: worksteal, say, would leave the long
-    tests in one process's half.)"""
-    if config.getoption("dist", default="no") != "loadfile":
-        return
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest first: the end-to-end tier, then integration, ... down to unit; in each tier the
+    modules with a ``slow`` test first; each module's tests stay together, in their order.
+
+    With ``--dist loadfile`` (make test) each xdist process takes the next module as it frees up,
+    so the longest start at once and the short ones fill in at the end, where no process waits
+    for another's long test."""
     slow = {item.path for item in items if item.get_closest_marker("slow")}
     here = Path(__file__).parent
 

@@ -13,11 +13,9 @@ TRAINEE ?= demo
 TIERS := unit course integration notebooks e2e
 # pytest-xdist processes for make test, pytest and the tiers (JOBS=0: all in this one process):
 # one per core here (three, with end-to-end tests waiting on servers, gave timeouts under load);
-# loadfile hands out whole test files, in the order tests/conftest.py collects them (the longest
-# first), to whichever process is free: the long ones start at once, short ones fill in at the end,
-# and a file's module fixtures are built once (worksteal splits files, and started e2e late).
+# worksteal hands out the long tests first-come, so no process is left with a queue at the end.
 JOBS ?= 2
-XDIST := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile --no-loadscope-reorder)
+XDIST := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist worksteal)
 
 .PHONY: setup system-deps hub-deps lab app test lint pytest clean $(TIERS:%=test-%)
 

@@ -18,25 +18,6 @@ from clinician_workbook.content import Catalog, load_bundled
 from clinician_workbook.paths import bundled_content_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
-# the tiers from the longest tests to the shortest (see pytest_collection_modifyitems)
-TIERS = ("e2e", "integration", "course", "notebooks", "hub", "unit")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest first: the end-to-end tier, then integration, ... down to unit; in each tier the
-    modules with a ``slow`` test first; each module's tests stay together, in their order.
-
-    With ``--dist loadfile`` (make test) each xdist process takes the next module as it frees up,
-    so the longest start at once and the short ones fill in at the end, where no process waits
-    for another's long test."""
-    slow = {item.path for item in items if item.get_closest_marker("slow")}
-    here = Path(__file__).parent
-
-    def rank(item: pytest.Item) -> tuple[int, bool]:
-        tier = item.path.relative_to(here).parts[0]
-        return (TIERS.index(tier) if tier in TIERS else len(TIERS), item.path not in slow)
-
-    items.sort(key=rank)  # stable: the order inside a module and between equal modules is kept
 
 
 @dataclass

@@ -72,15 +72,10 @@ def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, axe_csp: bool
     return page
 
 
-def landed(page: Any, user: str) -> None:
-    """Wait until the hub has spawned ``user``'s server and sent them to their welcome page (in Lab,
-    or in the app for APP_USERS); then leave the page blank, so that the welcome page, checked, does
-    not go on loading JupyterLab and a kernel while other users work."""
-    landing = "voila" if user in APP_USERS else "lab"
+def landed(page: Any, user: str, landing: str = "lab") -> Any:
+    """``page`` once the hub has spawned ``user``'s server and sent them to its landing page."""
     page.wait_for_url(f"**/user/{user}/{landing}/**", timeout=SPAWN_MS)
-    welcome = "voila/render" if user in APP_USERS else "lab/tree"
-    assert page.url.endswith(f"/user/{user}/{welcome}/00-welcome.ipynb"), page.url
-    page.goto("about:blank")
+    return page
 
 
 def lab(hub: Hub, user: str, path: str, workspace: str) -> str:
@@ -103,6 +98,7 @@ def open_and_run(page: Any, url: str) -> None:
 
 
 def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
+    assert page.url.endswith(f"/user/{user}/lab/tree/00-welcome.ipynb"), page.url  # the welcome page
     assert (hub.workspace(user) / "workbook.json").is_file()
 
     open_and_run(page, lab(hub, user, PAGE, "practice"))
@@ -135,6 +131,7 @@ def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
 
 def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
     """The app behind the hub: the welcome page in Voilà, an answer, the same hand-in button."""
+    assert page.url.endswith(f"/user/{user}/voila/render/00-welcome.ipynb"), page.url
     page.goto(f"{hub.url}/user/{user}/voila/render/{PAGE}")
     spot = page.locator(".wb-spot-signs").first
     spot.wait_for(timeout=120_000)
@@ -154,17 +151,15 @@ def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
 
 def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, contexts: list[Any], shots: Path) -> None:
     started = time.monotonic()
-    # everyone logs in at once: the hub spawns the four servers side by side; each lands on their welcome page
+    # everyone logs in at once: the hub spawns the four servers side by side
     pages = {user: log_in(contexts, browser, hub, user, axe_csp=user == "sup") for user in ("ana", "ben", "cai", "sup")}
-    for user, page in pages.items():
-        landed(page, user)
-    trainees = {user: pages[user] for user in ("ana", "ben")}
+    trainees = {user: landed(pages[user], user) for user in ("ana", "ben")}
     for user, page in trainees.items():
         answer_and_hand_in(page, hub, user, shots)
-    app_trainee_hands_in(pages["cai"], hub, "cai", shots)
+    app_trainee_hands_in(landed(pages["cai"], "cai", landing="voila"), hub, "cai", shots)
 
     # the supervisor: both hand-ins on the service's page (the hub's OAuth, no second password)
-    sup = pages["sup"]
+    sup = landed(pages["sup"], "sup")
     sup.goto(f"{hub.url}/services/workbook/")
     for user in ("ana", "ben", "cai"):
         sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)

@@ -57,23 +57,17 @@ def _exercise(page: Any, button: str) -> Any:
     return panel(page).locator(".wb-exercise", has=page.locator("button", has_text=button)).first
 
 
-def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, axe_csp: bool = False) -> Any:
-    """A fresh browser context (its own cookies), with ``user``'s credentials sent on the hub's form;
-    the hub then spawns their server (see :func:`landed`). ``axe_csp``: the test may inject axe into
-    a page whose Content-Security-Policy loads nothing (the service's page); the page itself is
-    served as it is."""
+def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, landing: str = "lab", axe_csp: bool = False) -> Any:
+    """A fresh browser context (its own cookies), logged in on the hub's form, on the landing page.
+    ``axe_csp``: the test may inject axe into a page whose Content-Security-Policy loads nothing
+    (the service's page); the page itself is served as it is."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=axe_csp)
     contexts.append(context)
     page = context.new_page()
     page.goto(f"{hub.url}/hub/login")
     page.fill("#username_input", user)
     page.fill("#password_input", hub.password)
-    page.click("#login_submit", no_wait_after=True)
-    return page
-
-
-def landed(page: Any, user: str, landing: str = "lab") -> Any:
-    """``page`` once the hub has spawned ``user``'s server and sent them to its landing page."""
+    page.click("#login_submit")
     page.wait_for_url(f"**/user/{user}/{landing}/**", timeout=SPAWN_MS)
     return page
 
@@ -151,15 +145,13 @@ def app_trainee_hands_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
 
 def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, contexts: list[Any], shots: Path) -> None:
     started = time.monotonic()
-    # everyone logs in at once: the hub spawns the four servers side by side
-    pages = {user: log_in(contexts, browser, hub, user, axe_csp=user == "sup") for user in ("ana", "ben", "cai", "sup")}
-    trainees = {user: landed(pages[user], user) for user in ("ana", "ben")}
+    trainees = {user: log_in(contexts, browser, hub, user) for user in ("ana", "ben")}
     for user, page in trainees.items():
         answer_and_hand_in(page, hub, user, shots)
-    app_trainee_hands_in(landed(pages["cai"], "cai", landing="voila"), hub, "cai", shots)
+    app_trainee_hands_in(log_in(contexts, browser, hub, "cai", landing="voila"), hub, "cai", shots)
 
     # the supervisor: both hand-ins on the service's page (the hub's OAuth, no second password)
-    sup = landed(pages["sup"], "sup")
+    sup = log_in(contexts, browser, hub, "sup", axe_csp=True)
     sup.goto(f"{hub.url}/services/workbook/")
     for user in ("ana", "ben", "cai"):
         sup.get_by_text(user, exact=True).first.wait_for(timeout=60_000)

@@ -7,40 +7,19 @@ through :mod:`..markup` (the ``prose``/``inline`` filters), which returns ``Mark
 
 from __future__ import annotations
 
-import contextlib
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape
-from jinja2.bccache import Bucket
+from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import clock, markup
-
-
-class _CompiledTemplates(FileSystemBytecodeCache):
-    """Compiled templates kept between processes (compiling them all costs a fifth of a second
-    each time a page, an export or a batch worker starts): Jinja's cache, keyed by each template's
-    source, in a folder of the temporary directory that only this user can open (Jinja checks
-    its owner and mode). A cache that cannot be written only means compiling next time too."""
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def _compiled_templates() -> FileSystemBytecodeCache | None:
-    try:
-        return _CompiledTemplates()
-    except (OSError, RuntimeError):  # the folder is someone else's, or open to others: no cache
-        return None
 
 
 @cache
 def environment() -> Environment:
     env = Environment(
         loader=PackageLoader("clinician_workbook.render", "templates"),
-        bytecode_cache=_compiled_templates(),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,

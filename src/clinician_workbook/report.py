@@ -378,11 +378,11 @@ def write_report(
     stem = out.with_suffix("") if out.suffix.lstrip(".") in FORMATS else out
     check_files(stem.with_suffix(f".{fmt}") for fmt in FORMATS if fmt in formats)  # before any reading
     with contextlib.ExitStack() as stack:
-        if printer is None and "pdf" in formats:
-            from .export.printing import BackgroundPrinter
+        if printer is None:
+            from .export.printing import printer_for
 
             # Chromium starts now, in a thread of its own, while the cohort is read and the report built
-            printer = stack.enter_context(BackgroundPrinter())
+            printer = stack.enter_context(printer_for(formats))
         catalog = load_bundled(content)
         report = build_report(read_cohort(folder), catalog, today)
         written = []

@@ -31,7 +31,7 @@ from ..responses import read_store, safe_filename, store_path
 from ..runner import InProcessRunner, notebook_for
 from .html import WorkbookHTMLExporter
 from .pdf import Paper, print_pdf
-from .printing import BackgroundPrinter
+from .printing import BackgroundPrinter, printer_for
 
 TITLE = re.compile(r"<(/?)h1\b")  # trainee text is escaped, so every tag here is our markup
 
@@ -99,9 +99,8 @@ def export_workbook(request: ExportRequest, printer: BackgroundPrinter | None = 
         raise UsageError(f"{store}: no saved answers for {request.trainee!r} (check --responses and --trainee)")
     read_store(store, request.trainee)  # checks the store (schema, owner) before any work starts, writing nothing
     with contextlib.ExitStack() as stack:
-        if printer is None and "pdf" in request.formats:
-            # Chromium starts now, in a thread of its own, while the notebooks run
-            printer = stack.enter_context(BackgroundPrinter(pages=2))
+        # without a caller's printer, Chromium starts now, in a thread of its own, while the notebooks run
+        printer = printer or stack.enter_context(printer_for(request.formats, pages=2))
         return _export(request, printer)
 
 

@@ -22,6 +22,7 @@ kernels watch their parent and exit after it.
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import signal
@@ -32,7 +33,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .lifetime import Stopped, parent_death_preexec, stop_on_signals
-from .notebooks import PAGE_MARK
+from .notebooks import KERNEL_METADATA, PAGE_MARK
 from .workspace import Workspace
 
 STOP_SECONDS = 10.0  # for the server to shut down cleanly before it is killed
@@ -45,7 +46,14 @@ LAB_CONFIG = {
         "default_url": "/lab/tree/00-welcome.ipynb",
         "custom_css": True,
     },
-    "ServerApp": {"ip": "127.0.0.1"},
+    # Jupyter's default (async) file manager writes a notebook in place from a thread while the
+    # server goes on answering; a read that comes in then (Lab checks the file before every save)
+    # can find half a file, and Lab asks the trainee whether it "has changed on disk". The
+    # synchronous one answers one file request at a time.
+    "ServerApp": {
+        "ip": "127.0.0.1",
+        "contents_manager_class": "jupyter_server.services.contents.largefilemanager.LargeFileManager",
+    },
     "ContentsManager": {"pre_save_hook": "clinician_workbook.lab.keep_no_outputs"},
 }
 CUSTOM_CSS = Path(__file__).parent / "static" / "lab.css"
@@ -85,9 +93,14 @@ LAB_OVERRIDES: dict[str, Any] = {
 
 
 def keep_no_outputs(model: dict[str, Any], **_: Any) -> None:
-    """Jupyter's pre-save hook: a workbook notebook is saved without outputs or widget state.
+    """Jupyter's pre-save hook: a workbook notebook is saved without outputs or widget state, and
+    with the kernel metadata it was written with (not the running kernel's), so a page nobody
+    edited is saved byte for byte as it was.
 
-    Other notebooks (a trainee's own) are saved as they are.
+    That is what keeps Lab's "File Changed" question away: Lab checks the file's hash before each
+    save, and on a busy server its next autosave can start before the last one has answered; it
+    then finds a hash it has not been told of. A save that writes the same bytes leaves the same
+    hash. Other notebooks (a trainee's own) are saved as they are.
     """
     if model.get("type") != "notebook" or not isinstance(model.get("content"), dict):
         return
@@ -95,6 +108,7 @@ def keep_no_outputs(model: dict[str, Any], **_: Any) -> None:
     if PAGE_MARK not in notebook.get("metadata", {}):
         return
     notebook["metadata"].pop("widgets", None)
+    notebook["metadata"].update(copy.deepcopy(KERNEL_METADATA))
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "code":
             cell["outputs"] = []

@@ -8,6 +8,7 @@ notebooks from it too: ``workbook init`` writes them, the runner builds them in 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,11 @@ from .files import PRIVATE, SHARED, write_atomic
 from .pages import Page, pages
 
 PAGE_MARK = "clinician_workbook"  # notebook metadata key of the workbook's own notebooks
+# the kernel metadata a workbook notebook is written with (and, in JupyterLab, saved with again)
+KERNEL_METADATA: dict[str, Any] = {
+    "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+    "language_info": {"name": "python"},
+}
 HIDDEN = {"jupyter": {"source_hidden": True}}
 HOW = (
     "**To open this page:** choose **Run All Cells** from the **Run** menu. "
@@ -62,8 +68,7 @@ def _metadata(page: str, title: str) -> dict[str, Any]:
     """A workbook notebook's metadata: its kernel, its title (Voilà's page title), and our mark
     (``PAGE_MARK``: JupyterLab saves a marked notebook without its outputs, see ``lab.py``)."""
     return {
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
+        **copy.deepcopy(KERNEL_METADATA),
         "title": title,
         PAGE_MARK: {"page": page},
     }

@@ -15,7 +15,8 @@ What costs time here is starting things: a Chromium, a Jupyter server, a kernel.
   a Lab layout (``/lab/workspaces/...``) named after the test, so no tab of another test is
   restored; the test's kernels are shut down when it ends.
 - ``fresh_lab`` is a server of its own, for a test about what a trainee sees the first time Lab
-  starts (nothing another test clicked may have been saved in its settings).
+  starts (nothing another test clicked may have been saved in its settings); its saves are as slow
+  as a busy hub's (:mod:`tests.e2e.slow_save`).
 - ``app`` is ``workbook app``'s server (Voilà) on a fresh workspace, for a test that answers
   (writes the store) or looks at the front door; ``shared_app`` is one server for the session,
   for tests that only read pages (never answer anything there).
@@ -46,6 +47,7 @@ from clinician_workbook.app import app_command, app_environment
 from clinician_workbook.export.browser import BROWSER
 from clinician_workbook.lab import lab_command, lab_environment
 from clinician_workbook.workspace import Workspace, init_workspace
+from tests.e2e.slow_save import late_keep_no_outputs
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "e2e"
@@ -189,11 +191,13 @@ class LabServer:
 
 
 @contextmanager
-def _running_lab(root: Path, home: Path) -> Iterator[tuple[str, str]]:
-    """``jupyter lab`` serving ``root`` until the block ends; its URL and token."""
+def _running_lab(root: Path, home: Path, *extra: str) -> Iterator[tuple[str, str]]:
+    """``jupyter lab`` serving ``root`` (with ``extra`` arguments) until the block ends; its URL and token."""
     port, token = _free_port(), secrets.token_hex(16)
     env = _isolated(home, lab_environment(root))
-    command = [*lab_command(root, port=port, open_browser=False), f"--IdentityProvider.token={token}"]
+    if extra:
+        env["PYTHONPATH"] = str(ROOT)  # the server can import a hook from tests/
+    command = [*lab_command(root, port=port, open_browser=False), f"--IdentityProvider.token={token}", *extra]
     url = f"http://127.0.0.1:{port}"
     with _serving(command, env, root, f"{url}/api/status?token={token}", home / "lab.log"):
         yield url, token
@@ -225,9 +229,11 @@ def lab(lab_server: LabServer, request: pytest.FixtureRequest) -> Iterator[Lab]:
 @pytest.fixture
 def fresh_lab(tmp_path: Path) -> Iterator[Lab]:
     """``jupyter lab`` of its own on a fresh workspace (its own port, token and config folders), for
-    what a trainee sees when Lab first starts; other tests use :func:`lab`."""
+    what a trainee sees when Lab first starts, with every save as slow as on a busy hub; other
+    tests use :func:`lab`."""
     workspace = init_workspace(tmp_path / "ws", TRAINEE)
-    with _running_lab(workspace.root, tmp_path) as (url, token):
+    hook = f"--ContentsManager.pre_save_hook={late_keep_no_outputs.__module__}.{late_keep_no_outputs.__name__}"
+    with _running_lab(workspace.root, tmp_path, hook) as (url, token):
         yield Lab(url, token, workspace)
 
 

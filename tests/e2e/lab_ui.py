@@ -39,9 +39,10 @@ def accept_kernel_dialog(page: Any) -> None:
 
 
 def _accept_kernel_dialog(page: Any) -> bool:
-    """A dialog open when we reach for the menu is Lab asking about the kernel (on a loaded machine
-    it can ask which kernel to start before the notebook's own is up): accept its default, and keep
-    its text in build/e2e/dialogs.txt so a run that needed it says so."""
+    """A dialog open when we reach for the menu may be Lab asking about the kernel (on a loaded
+    machine it can ask which kernel to start before the notebook's own is up): accept its default,
+    and keep its text in build/e2e/dialogs.txt so a run that needed it says so. Any other question
+    (say, "File Changed") is one a trainee should never get: the test fails with its text."""
     dialog = page.locator(".jp-Dialog")
     if not dialog.count():
         return False
@@ -49,6 +50,7 @@ def _accept_kernel_dialog(page: Any) -> bool:
     DIALOGS.parent.mkdir(parents=True, exist_ok=True)
     with DIALOGS.open("a", encoding="utf-8") as log:
         log.write(text + "\n")
+    assert text.startswith("Select Kernel"), f"JupyterLab asked: {text}"
     kernels = dialog.first.locator("select")
     if kernels.count():  # Lab's "Select Kernel" may come with "No Kernel" chosen: choose Python
         option = kernels.first.locator("option", has_text="Python 3")

@@ -65,7 +65,8 @@ def test_the_server_command_and_environment(tmp_path: Path, monkeypatch: pytest.
     assert command[1:3] == ["-m", "jupyterhub.singleuser"] and command[-1] == "--debug"
     assert f"--ServerApp.root_dir={root}" in command
     config = json.loads(Path(command[3].removeprefix("--config=")).read_text(encoding="utf-8"))
-    assert "ServerApp" not in config  # the hub chooses the address and port, not us
+    assert set(config["ServerApp"]) == {"contents_manager_class"}  # the hub chooses the address and port, not us
+    assert config["ServerApp"]["contents_manager_class"].endswith(".LargeFileManager")  # one file request at a time
     assert config["LabApp"]["news_url"] is None and config["LabApp"]["custom_css"] is True
     assert config["ContentsManager"]["pre_save_hook"] == "clinician_workbook.lab.keep_no_outputs"
     assert env["JUPYTER_CONFIG_DIR"] == str(root / ".workbook" / "jupyter")

@@ -62,7 +62,8 @@ def server_config(root: Path) -> Path:
     """The workbook's Lab config for a hub server: as ``workbook lab``'s, but the hub picks the address."""
     folder = root / ".workbook"
     folder.mkdir(mode=0o700, exist_ok=True)
-    settings = json.loads(json.dumps({k: v for k, v in LAB_CONFIG.items() if k != "ServerApp"}))
+    settings = json.loads(json.dumps(LAB_CONFIG))
+    del settings["ServerApp"]["ip"]
     settings["LabApp"]["default_url"] = landing(app=False)
     config = folder / "jupyter_hub_server_config.json"
     config.write_text(json.dumps(settings, indent=1) + "\n", encoding="utf-8")

@@ -111,7 +111,10 @@ def webpdf_browsers(tmp: Path) -> dict[str, str]:
     revision = next(b["revision"] for b in browsers["browsers"] if b["name"] == "chromium-headless-shell")
     shell = tmp / "browsers" / f"chromium_headless_shell-{revision}" / "chrome-headless-shell-linux64"
     shell.mkdir(parents=True, exist_ok=True)
-    chromium = shutil.which("chromium") or os.environ.get("WORKBOOK_CHROMIUM", "")
+    # the browser workbook itself would pick (the headless shell first): the same on both sides
+    chromium = (
+        os.environ.get("WORKBOOK_CHROMIUM") or shutil.which("chromium-headless-shell") or shutil.which("chromium")
+    )
     if not chromium:
         raise SystemExit("no chromium: run scripts/install-system-deps.sh")
     link = shell / "chrome-headless-shell"

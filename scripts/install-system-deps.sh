@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium (PDF printing, browser tests), poppler-utils
+# Debian packages the tests need: Chromium's headless shell (PDF printing, browser tests), poppler-utils
 # (PDF pages to PNG for people to look at), and Node.js with npm (configurable-http-proxy for the
 # JupyterHub e2e; scripts/install-hub-deps.sh installs it). Installs only what is missing.
 set -euo pipefail
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromium-headless-shell >/dev/null 2>&1 || need+=(chromium-headless-shell)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 command -v node >/dev/null 2>&1 || need+=(nodejs)

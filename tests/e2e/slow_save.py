@@ -12,7 +12,7 @@ from typing import Any
 
 from clinician_workbook.lab import keep_no_outputs
 
-SECONDS = 2.5  # longer than Lab's autosave interval, so every save overlaps the next
+SECONDS = 1.5  # longer than Lab's autosave interval, so every save overlaps the next
 
 
 def late_keep_no_outputs(model: dict[str, Any], **kwargs: Any) -> None:

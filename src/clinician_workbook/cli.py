@@ -146,7 +146,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     # Chromium starts first, in a thread of its own, while the exporter loads and the notebooks run
     with printer_for(formats, pages=2) as printer:
         from .content import load_bundled
-        from .export.document import ExportRequest, export_workbook, parse_challenges
+        from .export.document import ExportRequest, export_workbook
+        from .pages import parse_challenges
         from .responses import read_store, store_path
 
         trainee, responses, workspace = _whose(args)
@@ -289,9 +290,9 @@ def cmd_singleuser(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import plan, run_batch
     from .content import load_bundled
-    from .export.document import parse_challenges
     from .options import parse_date, parse_formats, parse_jobs, parse_paper
     from .outputs import check_folder
+    from .pages import parse_challenges
     from .progress import Progress
     from .roster import read_roster
 

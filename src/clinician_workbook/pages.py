@@ -120,6 +120,16 @@ def find_page(catalog: Catalog, page_id: str, option: str = "challenge", *, work
     raise UsageError(f"{option}: unknown {page_id!r}{hint}")
 
 
+def parse_challenges(value: str, catalog: Catalog, option: str = "--challenge") -> tuple[str, ...]:
+    """Page ids from ``all`` or ``id,id``; every id a page a trainee works on in this course."""
+    if value == "all":
+        return tuple(p.id for p in work_pages(catalog))
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not chosen:
+        raise UsageError(f"{option}: give one or more page ids, or all")
+    return tuple(find_page(catalog, page, option, work=True).id for page in chosen)
+
+
 def foreign_pages(catalog: Catalog, challenges: list[str]) -> dict[str, int]:
     """Pages answers were filed under that this course does not have, with how many answers:
     a sign that a store is being read against the wrong course (``--content``)."""

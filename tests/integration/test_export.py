@@ -223,11 +223,17 @@ def test_missing_browser_is_one_clear_line(tmp_path: Path, answered_store: Path)
 def test_letter_paper_and_an_escaped_running_header(tmp_path: Path, chromium_path: str) -> None:
     from clinician_workbook.export.pdf import print_pdf
 
-    pdf = print_pdf("<p>Hello</p>", paper="Letter", header="<b>Ada</b> & “Råbu”")
+    header = '<b>Ada</b> & “Råbu” ") } </style><p>out</p> \\ A) B'  # nothing in it may end the CSS string
+    pdf = print_pdf(
+        "<!DOCTYPE html><html><head><title>t</title></head><body><p>Hello</p></body></html>",
+        paper="Letter",
+        header=header,
+    )
     (tmp_path / "x.pdf").write_bytes(pdf)
     page = PdfReader(tmp_path / "x.pdf").pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
-    assert "<b>Ada</b> & “Råbu”" in page.extract_text()
+    lines = page.extract_text().splitlines()
+    assert header in lines and "Page 1 of 1" in lines and "Hello" in lines and "out" not in lines
 
 
 def test_a_combined_workbook_holds_its_styles_once(exported: Exported) -> None:

@@ -98,7 +98,11 @@ def test_report_pdf(cohort: tuple[Path, Planted], tmp_path: Path, chromium_path:
 
     folder, _ = cohort
     report, _ = write_report(folder, tmp_path / "r", ["pdf"])
-    pages = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "r.pdf").pages]
+    texts = [" ".join(p.extract_text().split()) for p in PdfReader(tmp_path / "r.pdf").pages]
+    # every page: the running header and its number (the page's margins, first in its text), then its body
+    running = [f"Cohort report {report.when} Page {i} of {len(texts)} " for i in range(1, len(texts) + 1)]
+    assert all(text.startswith(first) for text, first in zip(texts, running, strict=True))
+    pages = [text.removeprefix(first) for text, first in zip(texts, running, strict=True)]
     assert "Safety-critical triage misses" in " ".join(pages[:2]) and "Trainee" in pages[0]
     # trainee by trainee, each whole on one page: its name (the row group's header) and all its rows
     # together, under the table's header row, which every page of the table repeats

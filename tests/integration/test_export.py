@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -90,6 +91,31 @@ def test_pdf_carries_the_answers_and_unicode(exported: Exported) -> None:
     assert "not yet clinically reviewed" in squashed
     assert "emergency services" in squashed
     assert re.search(r"Page 1 of \d+", squashed)
+
+
+def _structure(node: Any, found: list[str]) -> list[str]:
+    """The structure types under a tagged PDF's node, in document order."""
+    node = node.get_object()
+    if "/S" in node:
+        found.append(str(node["/S"]))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and isinstance(kid.get_object(), dict):
+            _structure(kid, found)
+    return found
+
+
+def test_pdfs_are_tagged_with_an_outline_for_screen_readers(exported: Exported) -> None:
+    reader = PdfReader(exported.folder / "02-resistance-avoidance.pdf")
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    kinds = _structure(root["/StructTreeRoot"], [])
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/P"} <= set(kinds), sorted(set(kinds))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles and "Resistance" in titles[0]
+    # the running header and the page numbers are outside the tags: not read as part of the page
+    stream = reader.pages[1].get_contents().get_data().decode("latin-1")
+    assert stream.index("BT") < stream.index("BDC")
 
 
 class _Audit(HTMLParser):

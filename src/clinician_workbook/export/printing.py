@@ -183,9 +183,13 @@ def _check_paper(paper: str) -> None:
 
 
 def _pdf_options(paper: Paper) -> dict[str, Any]:
+    """Tagged (headings, lists and tables a screen reader can follow; the running header and page
+    numbers stay outside the tags) and with an outline of the headings, for moving by section."""
     return {
         "format": paper,
         "print_background": True,
+        "tagged": True,
+        "outline": True,
         "margin": {"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
     }
 

@@ -53,7 +53,7 @@ def _with_running(document: str, header: str) -> str:
     """``document`` with its running header (plain text) and page numbers, in its head."""
     top = f"@top-right {{ content: {_css_string(header)}; {FONT} }}" if header else ""
     numbers = f'@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {FONT} }}'
-    style = f"<style>@page {{ {top} {numbers} }}</style>"
+    style = "<style>" + f"@page {{ {top} {numbers} }}" + "</style>"  # values go into CSS, escaped for CSS
     found = HEAD_END.search(document)
     return document[: found.start()] + style + document[found.start() :] if found else style + document
 

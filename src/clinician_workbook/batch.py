@@ -25,7 +25,7 @@ ordinary folders. The journal is always owner-only: nobody else needs it, and in
 its keys say when each trainee's answers last changed.
 
 Stopping: local workers never outlive the batch. Workers are forked from a forkserver that has
-imported what they need once (:data:`PRELOAD`); each watches the batch process and exits the
+imported what they need once (:mod:`.workers`); each watches the batch process and exits the
 moment it ends (:func:`~.lifetime.die_with`, a pidfd; and SIGKILL with its parent, so even
 ``kill -9`` of the batch takes them down), and ignores SIGINT (a Ctrl-C reaches the whole process group; the batch
 decides). A worker's Playwright driver exits when its pipe from the worker closes and closes
@@ -39,9 +39,9 @@ it has (one IPython shell per process).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
 import threading
@@ -51,11 +51,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, workers
 from .content import forget_loaded, load_bundled
 from .content.loader import content_files
 from .errors import UsageError, WorkbookError
@@ -71,9 +70,9 @@ from .runner import notebook_for
 
 if TYPE_CHECKING:
     from .export.pdf import Paper
+    from .export.printing import BackgroundPrinter
 
 JOURNAL = ".workbook-batch.jsonl"
-STOP_SECONDS = 5.0  # a stopped worker that has not exited by then is killed
 MODES = ("handout", "review")
 
 
@@ -242,12 +241,13 @@ class Journal:
 
 # -- rendering (runs in worker processes) -------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}  # per worker process: one runner, one exporter (and one browser, in pdf.py)
+# per worker process: one runner, one exporter, one printer (its own Chromium), and the courses seen
+_WORKER: dict[str, Any] = {}
 _RENDERING = threading.Lock()  # one IPython shell per process: a Dask worker's threads take turns
 
 
 def _worker() -> tuple[Any, Any]:
-    if not _WORKER:
+    if "runner" not in _WORKER:
         from .export.html import WorkbookHTMLExporter
         from .runner import InProcessRunner
 
@@ -255,32 +255,33 @@ def _worker() -> tuple[Any, Any]:
     return _WORKER["runner"], _WORKER["exporter"]
 
 
-# What every worker imports before its first item (over a second of CPU): imported once, by the
-# forkserver the workers are forked from, rather than once in each worker.
-PRELOAD = ["clinician_workbook.batch", "clinician_workbook.export.document", "clinician_workbook.runner"]
+def _printer() -> BackgroundPrinter:
+    """This worker's printer, started on first use: its Chromium starts in a thread of its own, so
+    a worker that starts it before its first item (:func:`_start_worker`) renders meanwhile."""
+    if "printer" not in _WORKER:
+        from .export.printing import BackgroundPrinter
+
+        _WORKER["printer"] = BackgroundPrinter()
+        atexit.register(_WORKER["printer"].close)  # a Dask worker's; a pool worker ends without atexit
+    printer: BackgroundPrinter = _WORKER["printer"]
+    return printer
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers start clean: forked from a forkserver (a fresh process that has only imported
-    :data:`PRELOAD`, no thread or browser of this process), else spawned."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)  # used when this process first starts its forkserver
-        return context
-    return multiprocessing.get_context("spawn")  # pragma: no cover - no forkserver (Windows)
-
-
-def _start_worker(batch: int) -> None:
-    """Pool initializer: this worker ends with the batch process, and leaves Ctrl-C to it.
+def _start_worker(batch: int, prints: bool) -> None:
+    """Pool initializer: this worker ends with the batch process, and leaves Ctrl-C to it; a
+    batch that ``prints`` PDFs starts the worker's Chromium now.
 
     Its parent is the batch's forkserver (or the batch itself, spawned): the worker dies with
     its parent, and with the batch (:func:`~.lifetime.die_with`), since the forkserver outlives
-    the batch for as long as a worker is alive.
+    the batch for as long as a worker is alive. Its printer's Playwright driver and Chromium end
+    with it (see :mod:`.export.browser`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(os.getppid())
     if os.getppid() != batch:
         die_with(batch)
+    if prints:
+        _printer()
 
 
 def _check_sources(item: Item) -> Path | None:
@@ -323,7 +324,8 @@ def render_item(item: Item) -> Result:
             page = find_page(catalog, item.challenge, "--challenges", work=True)
             nb = runner.run(notebook_for(catalog, page.id), item.parameters, page.notebook)
             title = f"{item.parameters['trainee']}: {page_title(catalog, page.id)} ({item.mode})"
-            documents = tuple(render_documents(exporter, nb, item.formats, item.paper, title))
+            printer = _printer() if "pdf" in item.formats else None
+            documents = tuple(render_documents(exporter, nb, item.formats, item.paper, title, printer))
     except Exception as err:  # a batch must finish: report the item, keep going
         return Result(item, "failed", _one_line(err), time.monotonic() - started)
     return Result(item, "done", "", time.monotonic() - started, documents)
@@ -349,8 +351,9 @@ def write_result(result: Result) -> Result:
 
 
 @contextmanager
-def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
+def executor_for(jobs: int, scheduler: str | None, prints: bool = False) -> Iterator[Executor]:
     """Local worker processes, or a Dask cluster: the same ``submit(render_item, item)`` either way.
+    Local workers of a batch that ``prints`` PDFs start their Chromium as they start.
 
     Leaving on an exception (a stop) cancels what has not started and, locally, ends the
     workers at once rather than waiting for the documents they are making.
@@ -375,37 +378,20 @@ def executor_for(jobs: int, scheduler: str | None) -> Iterator[Executor]:
     else:
         pool = ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=_worker_context(),
+            mp_context=workers.context(),
             initializer=_start_worker,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), prints),
         )
         try:
             yield pool
         except BaseException:
             # the pool forgets its processes on shutdown: take them first
-            workers = list((getattr(pool, "_processes", None) or {}).values())
+            processes = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
-            _end_workers(workers)
+            workers.end(processes)
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _end_workers(processes: list[BaseProcess]) -> None:
-    """SIGTERM every worker, then SIGKILL any still there after STOP_SECONDS.
-
-    Reaches into the pool's process table: concurrent.futures has no public way to end its
-    workers before Python 3.14 (``terminate_workers``).
-    """
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    deadline = time.monotonic() + STOP_SECONDS
-    for process in processes:
-        process.join(max(0.0, deadline - time.monotonic()))
-        if process.is_alive():
-            process.kill()
-            process.join()
 
 
 def run_batch(
@@ -449,7 +435,7 @@ def run_batch(
     if todo:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         try:
-            with stop_on_signals(), executor_for(jobs, scheduler) as pool:
+            with stop_on_signals(), executor_for(jobs, scheduler, any("pdf" in item.formats for item in todo)) as pool:
                 # held only until written: a result's bytes are freed as soon as its files are on disk
                 waiting: set[Future[Result]] = {pool.submit(render_item, item) for item in todo}
                 try:

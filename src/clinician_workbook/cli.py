@@ -288,6 +288,10 @@ def cmd_singleuser(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    if not args.scheduler:  # local workers: their forkserver loads what they need while this process plans
+        from .workers import start_early
+
+        start_early()
     from .batch import plan, run_batch
     from .content import load_bundled
     from .options import parse_date, parse_formats, parse_jobs, parse_paper

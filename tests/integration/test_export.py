@@ -285,3 +285,29 @@ def test_the_printer_takes_the_longest_waiting_document_first(chromium_path: str
     assert finished == ["long", "middle", "short"]
     for name, pdf in pdfs.items():
         assert name in " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_a_printing_page_is_replaced_after_so_many_documents(
+    chromium_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's workers print with a BackgroundPrinter: its page is replaced every
+    RECYCLE_AFTER documents (a fresh context, the old one closed), so a long batch's Chromium
+    stays the same size; every document still gets its own PDF."""
+    from clinician_workbook.export import printing
+
+    monkeypatch.setattr(printing, "RECYCLE_AFTER", 2)
+    made: list[Any] = []
+    new_page = printing.BackgroundPrinter._new_page
+
+    async def counted(self: Any) -> Any:
+        made.append(await new_page(self))
+        return made[-1]
+
+    monkeypatch.setattr(printing.BackgroundPrinter, "_new_page", counted)
+    with printing.BackgroundPrinter(pages=1) as printer:
+        pdfs = [printer.print(f"<p>document {n}</p>") for n in range(5)]
+        contexts = len(printer._browser.contexts)
+    assert len(made) == 3  # the first page, then one after the 2nd and the 4th documents
+    assert contexts == 1  # the pages replaced went with their contexts
+    for n, pdf in enumerate(pdfs):
+        assert f"document {n}" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()

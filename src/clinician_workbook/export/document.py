@@ -142,15 +142,22 @@ def _export(request: ExportRequest, printer: BackgroundPrinter | None) -> list[P
 
 
 def render_documents(
-    exporter: WorkbookHTMLExporter, nb: Any, formats: Sequence[str], paper: Paper, title: str
+    exporter: WorkbookHTMLExporter,
+    nb: Any,
+    formats: Sequence[str],
+    paper: Paper,
+    title: str,
+    printer: BackgroundPrinter | None = None,
 ) -> list[bytes]:
-    """The executed notebook as one document per format: ``html``, or ``pdf`` printed from that HTML.
+    """The executed notebook as one document per format: ``html``, or ``pdf`` printed from that HTML
+    (by ``printer``, else by this process's browser).
 
     Bytes, written nowhere: a batch's Dask worker sends them back to the machine that keeps them.
     """
     document, _ = exporter.from_notebook_node(nb, {"workbook_title": title})
     html = document.encode("utf-8")
-    return [html if fmt == "html" else print_pdf(document, paper=paper, header=title) for fmt in formats]
+    pdf = printer.print if printer else print_pdf
+    return [html if fmt == "html" else pdf(document, paper=paper, header=title) for fmt in formats]
 
 
 def write_documents(

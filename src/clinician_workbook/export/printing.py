@@ -23,6 +23,7 @@ from ..errors import ExportError
 from .browser import (
     BROWSER,
     PRINTING_CONTEXT,
+    RECYCLE_AFTER,
     _Browser,
     find_chromium,
     launch_args,
@@ -108,9 +109,13 @@ class BackgroundPrinter:
             raise launch_error(err, path) from err
         self._jobs = asyncio.PriorityQueue()
         for _ in range(pages):
-            context = await self._browser.new_context(**PRINTING_CONTEXT)
-            await context.route("**/*", lambda route: route.abort())
-            self._pages.append(self._loop.create_task(self._serve(await context.new_page())))
+            self._pages.append(self._loop.create_task(self._serve(await self._new_page())))
+
+    async def _new_page(self) -> Any:
+        """A printing page in a context of its own: offline, no JavaScript, every request aborted."""
+        context = await self._browser.new_context(**PRINTING_CONTEXT)
+        await context.route("**/*", lambda route: route.abort())
+        return await context.new_page()
 
     def submit(self, document: str, *, paper: Paper = "A4", header: str = "") -> Future[bytes]:
         """Print ``document`` to PDF bytes, in the background: the future's result is the PDF."""
@@ -128,14 +133,20 @@ class BackgroundPrinter:
         return await printed
 
     async def _serve(self, page: Any) -> None:
-        """One page's loop: print the longest waiting document, then the next."""
+        """One page's loop: print the longest waiting document, then the next; after every
+        RECYCLE_AFTER documents the page is replaced by a fresh one (as :data:`BROWSER`'s is), so a
+        long batch's Chromium stays the same size."""
         assert self._jobs is not None
-        while True:
+        for count in itertools.count(1):
             _, _, document, paper, header, printed = await self._jobs.get()
             try:
                 await page.set_content(_with_running(document, header), wait_until="load")
                 printed.set_result(await page.pdf(**_pdf_options(paper)))
-                await page.set_content("")  # drop the document (and the trainee's answers) from the page
+                if count % RECYCLE_AFTER:
+                    await page.set_content("")  # drop the document (and the trainee's answers) from the page
+                else:
+                    await page.context.close()
+                    page = await self._new_page()
             except Exception as err:  # this document fails; the page goes on with the next
                 if not printed.done():
                     printed.set_exception(err)

@@ -3,6 +3,7 @@
 #   make test  set up (including the system packages the tests need), then run every check
 # One test tier at a time (tests/<tier>; PYTEST_ARGS passes on, e.g. PYTEST_ARGS=-x; JOBS=0 for one process):
 #   make test-unit | test-course | test-integration | test-notebooks | test-e2e
+# While working: make test-quick (no browser, nothing marked slow; about a minute here)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -17,7 +18,7 @@ TIERS := unit course integration notebooks e2e
 JOBS ?= 2
 XDIST := $(if $(filter 0,$(JOBS)),-p no:xdist,-n $(JOBS) --dist worksteal)
 
-.PHONY: setup system-deps hub-deps lab app test lint pytest clean $(TIERS:%=test-%)
+.PHONY: setup system-deps hub-deps lab app test test-quick lint pytest clean $(TIERS:%=test-%)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,11 @@ test: setup system-deps hub-deps
 	$(BIN)/mypy
 	$(BIN)/workbook validate
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# while working: every test that needs no browser and is not marked slow (about 90% of them, about a
+# minute here); `make test` (CI) runs them all
+test-quick: setup
+	$(BIN)/python -m pytest $(XDIST) -m "not e2e and not requires_browser and not slow" $(PYTEST_ARGS)
 
 # the tiers that print PDFs or drive a browser need Chromium; the e2e tier also a JupyterHub proxy
 test-integration test-e2e: system-deps

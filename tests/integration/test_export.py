@@ -109,6 +109,9 @@ def test_pdfs_are_tagged_with_an_outline_for_screen_readers(exported: Exported) 
     reader = PdfReader(exported.folder / "02-resistance-avoidance.pdf")
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
+    # the language a reader speaks it in, and the document's title shown (and read) for its file name
+    assert root["/Lang"] == "en" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata is not None and "Resistance" in str(reader.metadata.title)
     kinds = _structure(root["/StructTreeRoot"], [])
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/P"} <= set(kinds), sorted(set(kinds))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]

@@ -314,3 +314,51 @@ def test_a_printing_page_is_replaced_after_so_many_documents(
     assert contexts == 1  # the pages replaced went with their contexts
     for n, pdf in enumerate(pdfs):
         assert f"document {n}" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+
+
+def test_a_page_that_could_not_be_replaced_is_made_again_for_the_next_document(
+    chromium_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replacement page that fails to open (say, Chromium busy) costs no document: the next one
+    opens a page again instead of failing on the closed one."""
+    from clinician_workbook.export import printing
+
+    monkeypatch.setattr(printing, "RECYCLE_AFTER", 2)
+    calls = 0
+    new_page = printing.BackgroundPrinter._new_page
+
+    async def flaky(self: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:  # the first replacement, after the 2nd document
+            raise RuntimeError("no page this time")
+        return await new_page(self)
+
+    monkeypatch.setattr(printing.BackgroundPrinter, "_new_page", flaky)
+    with printing.BackgroundPrinter(pages=1) as printer:
+        pdfs = [printer.print(f"<p>document {n}</p>") for n in range(4)]
+    assert calls == 3
+    for n, pdf in enumerate(pdfs):
+        assert f"document {n}" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+
+
+def test_printing_pages_show_documents_in_print_media(chromium_path: str) -> None:
+    """Both printers' pages lay a document out as printed from the start (CSS print media), so
+    Chromium does not lay it out for the screen first: the same PDFs, about a third less printing."""
+    import asyncio
+
+    from clinician_workbook.export import printing
+
+    media = "() => [matchMedia('print').matches, matchMedia('screen').matches]"
+    assert printing.BROWSER.printing_page().evaluate(media) == [True, False]
+    with printing.BackgroundPrinter(pages=1) as printer:
+        printer.print("<p>started</p>")
+
+        async def check() -> Any:
+            page = await printer._new_page()
+            try:
+                return await page.evaluate(media)
+            finally:
+                await page.context.close()
+
+        assert asyncio.run_coroutine_threadsafe(check(), printer._loop).result() == [True, False]

@@ -23,6 +23,7 @@ from ..errors import ExportError
 from .browser import (
     BROWSER,
     PRINTING_CONTEXT,
+    PRINTING_MEDIA,
     RECYCLE_AFTER,
     _Browser,
     find_chromium,
@@ -112,10 +113,13 @@ class BackgroundPrinter:
             self._pages.append(self._loop.create_task(self._serve(await self._new_page())))
 
     async def _new_page(self) -> Any:
-        """A printing page in a context of its own: offline, no JavaScript, every request aborted."""
+        """A printing page in a context of its own: offline, no JavaScript, every request aborted,
+        in print media."""
         context = await self._browser.new_context(**PRINTING_CONTEXT)
         await context.route("**/*", lambda route: route.abort())
-        return await context.new_page()
+        page = await context.new_page()
+        await page.emulate_media(media=PRINTING_MEDIA)
+        return page
 
     def submit(self, document: str, *, paper: Paper = "A4", header: str = "") -> Future[bytes]:
         """Print ``document`` to PDF bytes, in the background: the future's result is the PDF."""
@@ -140,6 +144,8 @@ class BackgroundPrinter:
         for count in itertools.count(1):
             _, _, document, paper, header, printed = await self._jobs.get()
             try:
+                if page.is_closed():  # a replacement that failed last time: tried again, for this document
+                    page = await self._new_page()
                 await page.set_content(_with_running(document, header), wait_until="load")
                 printed.set_result(await page.pdf(**_pdf_options(paper)))
                 if count % RECYCLE_AFTER:

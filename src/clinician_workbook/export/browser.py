@@ -71,9 +71,9 @@ def require_playwright() -> None:
 
 # what a document is printed in: offline, no JavaScript, and (routed) every request aborted
 PRINTING_CONTEXT = {"offline": True, "java_script_enabled": False}
-# and the page shows it as printed (CSS print media) from the start: the same PDF, byte for byte,
-# but Chromium no longer lays the document out for the screen first and again for paper (a handout
-# took about 150 ms of printing, now about 90)
+# and the page shows it as printed (CSS print media) from the start: the same PDF (same pages, same
+# pixels, same size), but Chromium no longer lays the document out for the screen first and again
+# for paper (a handout took about 150 ms in page.pdf, now about 90)
 PRINTING_MEDIA = "print"
 
 

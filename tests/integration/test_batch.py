@@ -196,3 +196,27 @@ def test_a_worker_renders_only_the_package_version_and_course_the_batch_was_plan
     shutil.rmtree(course)
     gone = render_item(before)
     assert gone.status == "failed" and gone.reason.startswith(f"{course}: no such course folder on this worker")
+
+
+@pytest.mark.requires_browser
+def test_a_name_of_any_length_or_direction_keeps_the_handout_readable(tmp_path: Path, chromium_path: str) -> None:
+    """A 300-character name with no space does not shrink the pages to fit it (its cell breaks
+    the word) nor run off the running header (shown with its middle elided); a right-to-left
+    override left open in a name does not turn the rest of the header around."""
+    from pypdf import PdfReader
+
+    long_name, turned = "L" + "x" * 298 + "Z", "\u202eEvil"
+    roster_path = tmp_path / "roster.csv"
+    with roster_path.open("w", newline="", encoding="utf-8") as handle:
+        rows = [["t0", "Ann Lee", "C", "S"], ["t1", long_name, "C", "S"], ["t2", turned, "C", "S"]]
+        csv.writer(handle).writerows([["trainee_id", "name", "cohort", "supervisor"], *rows])
+    out = tmp_path / "out"
+    items = plan(read_roster(roster_path), CHALLENGES[:1], "handout", ("pdf",), out, date="2026-02-03")
+    summary = run_batch(items, out, jobs=1)
+    assert summary.count("done") == 3, summary.table()
+    readers = {item.trainee: PdfReader(item.outputs[0]) for item in items}
+    assert len(readers["t1"].pages) == len(readers["t2"].pages) == len(readers["t0"].pages)
+    assert long_name in readers["t1"].pages[0].extract_text().replace("\n", "")  # whole, on the first page
+    header = readers["t1"].pages[1].extract_text().replace("\n", "")
+    assert re.search("Lx{40,99}\u2026", header) and "(handout)" in header
+    assert "Evil: " in readers["t2"].pages[1].extract_text()

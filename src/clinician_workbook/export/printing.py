@@ -42,6 +42,16 @@ _PRINTING = threading.Lock()
 # it a small document of their own per page (about 15% more printing CPU, measured).
 FONT = 'font: 8px "DejaVu Sans", Arial, sans-serif; color: #555;'
 HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+HEADER_MAX = 100  # characters of running header shown; a longer one keeps its start and its end
+# bidi embeddings, overrides and isolates: one left open in a name would turn the rest of the header around
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _header_text(header: str) -> str:
+    """The running header as shown: without bidi controls, and at most HEADER_MAX characters (a
+    name may be any length; the document's first page shows it whole), its middle elided."""
+    text = BIDI_CONTROLS.sub("", header)
+    return text if len(text) <= HEADER_MAX else text[: HEADER_MAX - 36] + "\u2026" + text[-35:]
 
 
 def _css_string(text: str) -> str:
@@ -53,7 +63,8 @@ def _css_string(text: str) -> str:
 
 def _with_running(document: str, header: str) -> str:
     """``document`` with its running header (plain text) and page numbers, in its head."""
-    top = f"@top-right {{ content: {_css_string(header)}; {FONT} }}" if header else ""
+    shown = _header_text(header)
+    top = f"@top-right {{ content: {_css_string(shown)}; {FONT} overflow-wrap: anywhere; }}" if shown else ""
     numbers = f'@bottom-center {{ content: "Page " counter(page) " of " counter(pages); {FONT} }}'
     style = "<style>" + f"@page {{ {top} {numbers} }}" + "</style>"  # values go into CSS, escaped for CSS
     found = HEAD_END.search(document)

@@ -119,8 +119,11 @@ class Lab:
         empty layout (one tab). On a shared server the layout's name is prefixed with this test's."""
         name = "-".join(part for part in (self.layout, workspace) if part)
         where = f"/lab/workspaces/{name}" if name else "/lab"
-        inside = f"{self.folder}/{path}" if self.folder else path
-        return f"{self.url}{where}/tree/{inside}?token={self.token}"
+        return f"{self.url}{where}/tree/{self.path(path)}?token={self.token}"
+
+    def path(self, path: str) -> str:
+        """``path`` (relative to the workspace) from the server's root: what Lab's Open from Path takes."""
+        return f"{self.folder}/{path}" if self.folder else path
 
 
 def _isolated(tmp_path: Path, base: dict[str, str]) -> dict[str, str]:

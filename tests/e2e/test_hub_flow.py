@@ -24,7 +24,7 @@ import pytest
 from clinician_workbook.hub.client import HubClient, HubError
 from clinician_workbook.responses import ResponseStore, store_path
 from tests.e2e.hub_server import BIN, ROOT, Hub, running_hub
-from tests.e2e.lab_ui import open_notebook, panel, run_all
+from tests.e2e.lab_ui import open_from_path, open_notebook, panel, run_all
 from tests.e2e.test_a11y_pages import LAB_THIRD_PARTY, check
 
 pytestmark = [pytest.mark.slow, pytest.mark.requires_browser]
@@ -72,17 +72,17 @@ def log_in(contexts: list[Any], browser: Any, hub: Hub, user: str, landing: str 
     return page
 
 
-def lab(hub: Hub, user: str, path: str, workspace: str) -> str:
-    return f"{hub.url}/user/{user}/lab/workspaces/{workspace}/tree/{path}"
-
-
-def open_and_run(page: Any, url: str) -> None:
-    """Open a notebook in Lab and Run All. On a loaded machine Lab may ask for a kernel before the
-    notebook's own is known, and keep asking: then the page is opened again, once (the kernel is
-    running by then, so Lab no longer asks)."""
+def open_and_run(page: Any, hub: Hub, user: str, path: str, load: bool = False) -> None:
+    """Open a notebook (``path`` in the user's workspace) from the Lab the page shows (``load``: the
+    page is elsewhere, so Lab is loaded at the notebook), and Run All. On a loaded machine Lab may
+    ask for a kernel before the notebook's own is known, and keep asking: then Lab is loaded again
+    at that notebook, once (the kernel is running by then, so Lab no longer asks)."""
     for attempt in range(2):
-        open_notebook(page, url)
         try:
+            if load or attempt:
+                open_notebook(page, f"{hub.url}/user/{user}/lab/workspaces/load-{attempt}/tree/{path}")
+            else:
+                open_from_path(page, path)
             run_all(page)
             return
         except Exception:
@@ -95,7 +95,7 @@ def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
     assert page.url.endswith(f"/user/{user}/lab/tree/00-welcome.ipynb"), page.url  # the welcome page
     assert (hub.workspace(user) / "workbook.json").is_file()
 
-    open_and_run(page, lab(hub, user, PAGE, "practice"))
+    open_and_run(page, hub, user, PAGE)
     if user == "ana":
         respond = _exercise(page, "Submit my response")
         respond.wait_for(timeout=60_000)
@@ -109,7 +109,7 @@ def answer_and_hand_in(page: Any, hub: Hub, user: str, shots: Path) -> None:
         spot.locator("button", has_text="Check my answer").click()
         spot.locator(".wb-saved").wait_for(timeout=30_000)
 
-    open_and_run(page, lab(hub, user, "00-welcome.ipynb", "welcome"))
+    open_and_run(page, hub, user, "00-welcome.ipynb")
     handin = panel(page).locator(".wb-handin")
     handin.wait_for(timeout=60_000)
     button = handin.get_by_role("button", name="Hand in to my supervisor")
@@ -178,7 +178,7 @@ def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, co
     notebook = Path(done.stdout.strip().rsplit(": ", 1)[1])
     assert notebook.parts[0] == "supervision" and (hub.workspace("sup") / notebook).is_file()
 
-    open_and_run(sup, lab(hub, "sup", notebook.as_posix(), "review"))
+    open_and_run(sup, hub, "sup", notebook.as_posix(), load=True)  # from the service's page
     panel(sup).get_by_text("also sent to the programme's hub service").wait_for(timeout=60_000)
     form = panel(sup).locator(".wb-exercise", has=sup.locator("button", has_text="Save feedback")).first
     form.wait_for(timeout=60_000)
@@ -191,7 +191,7 @@ def test_two_trainees_hand_in_and_feedback_comes_back(hub: Hub, browser: Any, co
 
     # ana runs her page again: the feedback is pulled into her store and shown under her answer
     ana = trainees["ana"]
-    open_and_run(ana, lab(hub, "ana", PAGE, "again"))
+    open_and_run(ana, hub, "ana", PAGE)
     shown = panel(ana).locator(".wb-supervisor", has_text=COMMENT).first
     shown.wait_for(timeout=60_000)
     assert "sup" in shown.inner_text()

@@ -12,7 +12,7 @@ from clinician_workbook.content import load_bundled
 from clinician_workbook.pages import find_page
 from clinician_workbook.responses import ResponseStore, store_path
 from tests.e2e.conftest import Lab
-from tests.e2e.lab_ui import open_notebook, panel, run_all
+from tests.e2e.lab_ui import open_from_path, open_notebook, panel, run_all
 
 COMMENT = "Good, tentative opening. Next time name the shift in the first minute."
 
@@ -40,7 +40,7 @@ def test_feedback_saved_in_the_browser_reaches_the_trainee(
         (note,) = trainee.attempts(role="supervisor")
     assert note.author == "Dr Ngozi Okafor" and note.answer["comment"] == COMMENT
     own = find_page(load_bundled(), note.challenge)
-    open_notebook(page, lab.open(own.notebook, workspace="trainee"))
+    open_from_path(page, lab.path(own.notebook))  # the trainee's page, in the same Lab
     run_all(page)
     shown = panel(page).locator(".wb-supervisor", has_text=COMMENT)
     shown.first.wait_for(timeout=60_000)

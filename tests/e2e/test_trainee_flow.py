@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from clinician_workbook.responses import ResponseStore, store_path
 from tests.e2e.conftest import Lab
-from tests.e2e.lab_ui import open_notebook, panel, restart_and_run_all, run_all
+from tests.e2e.lab_ui import open_from_path, open_notebook, panel, restart_and_run_all, run_all
 
 TYPED = "I notice we moved off your mother again — Råbu’s “opening up”, Ελληνικά, кириллица."
 
@@ -57,8 +57,8 @@ def test_answers_survive_a_kernel_restart_and_reach_the_pdf(lab: Lab, page: Any,
     respond.scroll_into_view_if_needed()
     page.screenshot(path=str(shots / "04-after-restart.png"))
 
-    # the triage cases live in 05: same workspace, same store
-    open_notebook(page, lab.open("05-when-concerning.ipynb", workspace="triage"))
+    # the triage cases live in 05: same workspace, same store (opened from the same Lab)
+    open_from_path(page, lab.path("05-when-concerning.ipynb"))
     run_all(page)
     triage = _exercise(page, "Check my triage")
     triage.wait_for(timeout=60_000)

@@ -57,6 +57,11 @@ LAB_CONFIG = {
     "ContentsManager": {"pre_save_hook": "clinician_workbook.lab.keep_no_outputs"},
 }
 CUSTOM_CSS = Path(__file__).parent / "static" / "lab.css"
+# Lab's page config (labconfig/page_config.json in the workspace's Jupyter config folder): no
+# build check. Otherwise every Lab page load asks the server whether Lab should be rebuilt, which
+# runs Node twice there (about 0.7 CPU-s a load, measured; on a hub, on every trainee's), and a
+# trainee could be asked to rebuild JupyterLab. The workbook never builds Lab.
+PAGE_CONFIG = {"buildCheck": False, "buildAvailable": False}
 
 
 # Lab's own defaults for this server (its app settings' overrides.json): news off, so no toast
@@ -117,10 +122,13 @@ def keep_no_outputs(model: dict[str, Any], **_: Any) -> None:
 
 def lab_environment(root: Path, base: dict[str, str] | None = None) -> dict[str, str]:
     """The server's environment: its Jupyter config folder is the workspace's own, holding the
-    custom CSS (``custom/custom.css``), so Lab's user settings for this workspace live there too."""
+    custom CSS (``custom/custom.css``) and Lab's page config (``labconfig/page_config.json``), so
+    Lab's user settings for this workspace live there too."""
     folder = root / ".workbook" / "jupyter"
-    (folder / "custom").mkdir(mode=0o700, parents=True, exist_ok=True)
+    for sub in ("custom", "labconfig"):
+        (folder / sub).mkdir(mode=0o700, parents=True, exist_ok=True)
     (folder / "custom" / "custom.css").write_text(CUSTOM_CSS.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "labconfig" / "page_config.json").write_text(json.dumps(PAGE_CONFIG) + "\n", encoding="utf-8")
     env = dict(os.environ if base is None else base)
     env["JUPYTER_CONFIG_DIR"] = str(folder)
     return env

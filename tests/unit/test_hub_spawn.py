@@ -71,6 +71,8 @@ def test_the_server_command_and_environment(tmp_path: Path, monkeypatch: pytest.
     assert config["ContentsManager"]["pre_save_hook"] == "clinician_workbook.lab.keep_no_outputs"
     assert env["JUPYTER_CONFIG_DIR"] == str(root / ".workbook" / "jupyter")
     assert (root / ".workbook" / "jupyter" / "custom" / "custom.css").is_file()
+    page_config = json.loads((root / ".workbook" / "jupyter" / "labconfig" / "page_config.json").read_text())
+    assert page_config["buildCheck"] is False  # no Node run, no "rebuild Lab?" question, on each page load
     assert env["JUPYTERHUB_DEFAULT_URL"] == "/lab/tree/00-welcome.ipynb" and "WORKBOOK_FRONTEND" not in env
     assert env["JUPYTERHUB_USER"] == "ana"  # the hub's own variables pass on
 

@@ -53,11 +53,7 @@ def kind_of(command: str) -> str:
             return "Chromium renderers"
         return "Chromium helpers (GPU, network, ...)" if "--type=" in command else "Chromium browser"
     if program == "node":
-        return (
-            "Playwright's driver (node)"
-            if "playwright" in command
-            else "other node (the hub's proxy, Lab's build checks)"
-        )
+        return "Playwright's driver (node)" if "playwright" in command else "other node (the hub's proxy)"
     for kind, words in PYTHON_KINDS:
         if all(word in command for word in words):
             return kind

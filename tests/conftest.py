@@ -29,7 +29,7 @@ class Result:
 
 @pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py has marked its tests e2e
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long tests first: slow and end-to-end (the hub flow, about two minutes), slow, end-to-end,
+    """The long tests first: slow and end-to-end (the hub flow, over a minute), slow, end-to-end,
     then the rest, each group in its usual order. Under pytest-xdist a long test that happens to
     start last keeps one process busy while the others have nothing left to do; started first, it
     runs while they take the short tests, and worksteal shares out whatever is left."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook in the visible tab
 DIALOGS = Path(__file__).resolve().parents[2] / "build" / "e2e" / "dialogs.txt"
@@ -114,11 +115,11 @@ def open_from_path(page: Any, path: str) -> None:
     Open from Path. Lab is not loaded again: about 1 CPU-s of Chromium's here, not 4. The notebook
     opens in a tab of its own, or its tab comes to the front if it is open already."""
     menu(page, "File", "filebrowser:open-path")
-    dialog = page.locator(".jp-Dialog")
+    dialog = page.locator(".jp-Dialog", has_text="Open Path")
     dialog.locator("input").fill(path)
     dialog.locator(".jp-mod-accept").click()
-    name = path.rsplit("/", 1)[-1]
-    page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current", has_text=name).wait_for(timeout=60_000)
+    # Lab shows the document in front in the address: that notebook, not one of the same name
+    page.wait_for_url(lambda url: unquote(urlsplit(url).path).endswith(f"/tree/{path}"), timeout=60_000)
     _opened(page)
 
 

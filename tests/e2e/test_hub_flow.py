@@ -78,11 +78,11 @@ def open_and_run(page: Any, hub: Hub, user: str, path: str, load: bool = False) 
     ask for a kernel before the notebook's own is known, and keep asking: then Lab is loaded again
     at that notebook, once (the kernel is running by then, so Lab no longer asks)."""
     for attempt in range(2):
+        if load or attempt:
+            open_notebook(page, f"{hub.url}/user/{user}/lab/workspaces/load-{attempt}/tree/{path}")
+        else:
+            open_from_path(page, path)
         try:
-            if load or attempt:
-                open_notebook(page, f"{hub.url}/user/{user}/lab/workspaces/load-{attempt}/tree/{path}")
-            else:
-                open_from_path(page, path)
             run_all(page)
             return
         except Exception:

@@ -14,6 +14,8 @@ from clinician_workbook.pages import find_page, strategies_page_id, triage_page_
 from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.scoring import FELT, next_difficulty, sign_options
 
+# a name or id with no space and wider than any page, unless the page breaks it
+LONG_NAME = "L" + "x" * 298 + "Z"
 RESPONSES = [
     "I notice we moved away from that just now — could we stay with it a moment?",
     "It makes sense that part of you wants to stop; you’ve been carrying a lot.",
@@ -97,6 +99,15 @@ def fill_store(store: ResponseStore, catalog: Catalog, rng: random.Random, plan:
             store.save(triage_page, "triage", case.id, {"urgency": urgency, "steps": steps})
         elif rng.random() < plan.completeness:
             store.save(triage_page, "triage", case.id, {"urgency": case.urgency, "steps": key})
+
+
+def answer_all(folder: Path, trainees: tuple[str, ...], seed: int | None = None) -> None:
+    """Each trainee's store in ``folder`` with the whole workbook answered (the default plan), from
+    ``random.Random(seed)``, or seeded by the trainee's id when no seed is given."""
+    catalog = load_bundled()
+    for trainee in trainees:
+        with ResponseStore(store_path(folder, trainee), trainee) as store:
+            fill_store(store, catalog, random.Random(trainee if seed is None else seed), Plan())
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 import re
 import shutil
 from dataclasses import replace
@@ -21,11 +20,10 @@ from clinician_workbook.export.html import TEMPLATES, WorkbookHTMLExporter, docu
 from clinician_workbook.notebooks import INTERACTIVE_ONLY
 from clinician_workbook.pages import work_pages
 from clinician_workbook.progress import Progress
-from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.roster import Trainee, read_roster
 from clinician_workbook.runner import InProcessRunner, notebook_for, run_papermill
 from tests.conftest import FIXTURES
-from tests.factories import Plan, fill_store
+from tests.factories import LONG_NAME, answer_all
 
 CHALLENGES = tuple(p.id for p in work_pages(load_bundled()))
 
@@ -122,9 +120,7 @@ def test_a_rerun_skips_what_is_up_to_date_and_redoes_only_what_changed(tmp_path:
 
 def test_one_failing_trainee_never_stops_the_rest(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     responses = tmp_path / "responses"
-    for tid in ("t000", "t002"):
-        with ResponseStore(store_path(responses, tid), tid) as store:
-            fill_store(store, load_bundled(), random.Random(tid), Plan())
+    answer_all(responses, ("t000", "t002"))
     (responses / "t001.sqlite").write_bytes(b"this is not a database\x00\x01" * 50)  # unreadable
     roster_path = tmp_path / "roster.csv"
     roster_path.write_text("trainee_id,name,cohort,supervisor\nt000,A,C,S\nt001,B,C,S\nt002,C,C,S\n", encoding="utf-8")
@@ -205,7 +201,7 @@ def test_a_name_of_any_length_or_direction_keeps_the_handout_readable(tmp_path: 
     override left open in a name does not turn the rest of the header around."""
     from pypdf import PdfReader
 
-    long_name, turned = "L" + "x" * 298 + "Z", "\u202eEvil"
+    long_name, turned = LONG_NAME, "\u202eEvil"
     roster_path = tmp_path / "roster.csv"
     with roster_path.open("w", newline="", encoding="utf-8") as handle:
         rows = [["t0", "Ann Lee", "C", "S"], ["t1", long_name, "C", "S"], ["t2", turned, "C", "S"]]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import stat
 import sys
 from collections.abc import Iterator
@@ -21,10 +20,8 @@ from typing import Any
 import pytest
 
 from clinician_workbook.batch import JOURNAL, plan, run_batch
-from clinician_workbook.content import load_bundled
-from clinician_workbook.responses import ResponseStore, store_path
 from clinician_workbook.roster import Trainee
-from tests.factories import Plan, fill_store
+from tests.factories import answer_all
 
 distributed = pytest.importorskip("distributed")
 
@@ -105,9 +102,8 @@ def test_dask_workers_elsewhere_send_documents_that_the_client_writes_and_journa
     assert all(v.startswith("refused") for v in client.run(_tries_to_write, str(client_folder)).values())
     assert set(client.run(os.getpid).values()).isdisjoint({os.getpid()})
 
-    for t in TRAINEES:  # relative paths, as typed in the client's folder: the workers are elsewhere
-        with ResponseStore(store_path(Path("responses"), t.trainee_id), t.trainee_id) as store:
-            fill_store(store, load_bundled(), random.Random(t.trainee_id), Plan())
+    # relative paths, as typed in the client's folder: the workers are elsewhere
+    answer_all(Path("responses"), tuple(t.trainee_id for t in TRAINEES))
     out = Path("out")
     items = plan(TRAINEES, PAGES, "review", ("html",), out, responses=Path("responses"), date=DATE)
     first = run_batch(items, out, scheduler=client.scheduler_info()["address"])

@@ -367,15 +367,11 @@ def test_printing_pages_show_documents_in_print_media(chromium_path: str) -> Non
 def test_a_very_long_trainee_id_does_not_shrink_the_review(tmp_path: Path, chromium_path: str) -> None:
     """The review's cover names the trainee: a 300-character id with no space breaks there, so
     Chromium does not shrink every page to fit it (same answers, same number of pages)."""
-    import random
-
-    from clinician_workbook.content import load_bundled
-    from tests.factories import Plan, fill_store
+    from tests.factories import LONG_NAME, answer_all
 
     pages = {}
-    for trainee in ("Ann Lee", "L" + "x" * 298 + "Z"):
-        with ResponseStore(store_path(tmp_path / "responses", trainee), trainee) as store:
-            fill_store(store, load_bundled(), random.Random(1), Plan())
+    answer_all(tmp_path / "responses", ("Ann Lee", LONG_NAME), seed=1)  # the same answers
+    for trainee in ("Ann Lee", LONG_NAME):
         request = ExportRequest(trainee, tmp_path / "responses", ("emotional-overwhelm",), ("pdf",), tmp_path / "out")
         (pdf,) = export_workbook(request)
         pages[trainee] = len(PdfReader(pdf).pages)

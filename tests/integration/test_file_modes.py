@@ -6,7 +6,6 @@ The umask is opened wide for these tests, so a mode left to it (0666 files, 0777
 from __future__ import annotations
 
 import os
-import random
 import shutil
 import stat
 from collections.abc import Callable, Iterator
@@ -15,10 +14,8 @@ from typing import Any
 
 import pytest
 
-from clinician_workbook.content import load_bundled
 from clinician_workbook.files import make_private_dir, write_atomic
-from clinician_workbook.responses import ResponseStore, store_path
-from tests.factories import Plan, fill_store
+from tests.factories import answer_all
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="owner-only modes are POSIX")
 
@@ -121,9 +118,7 @@ def test_pdf_export_and_report_are_owner_only(
 def batch(run_cli: Run, tmp_path: Path, mode_: str, out: Path) -> None:
     responses = tmp_path / "responses"
     if mode_ == "review":
-        for tid in ("t000", "t001"):
-            with ResponseStore(store_path(responses, tid), tid) as store:
-                fill_store(store, load_bundled(), random.Random(tid), Plan())
+        answer_all(responses, ("t000", "t001"))
     roster = tmp_path / "roster.csv"
     roster.write_text("trainee_id,name,cohort,supervisor\nt000,A,C,S\nt001,B,C,S\n", encoding="utf-8")
     result = run_cli(

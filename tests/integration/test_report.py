@@ -302,22 +302,17 @@ def test_each_triage_answer_is_scored_once_and_rows_agree_with_progress(
 def test_a_very_long_trainee_id_leaves_the_overview_whole(tmp_path: Path, chromium_path: str) -> None:
     """A 300-character id with no space is cut with an ellipsis in the overview (its whole text
     stays in the trainee-by-trainee table), so every column of every row stays on the page."""
-    import random
-
     from pypdf import PdfReader
 
     from clinician_workbook.content import load_bundled
     from clinician_workbook.pages import work_pages
-    from tests.factories import Plan, fill_store
+    from tests.factories import LONG_NAME, answer_all
 
-    long_id = "L" + "x" * 298 + "Z"
-    for trainee in ("Ann Lee", long_id):
-        with ResponseStore(store_path(tmp_path / "cohort", trainee), trainee) as store:
-            fill_store(store, load_bundled(), random.Random(1), Plan())
+    answer_all(tmp_path / "cohort", ("Ann Lee", LONG_NAME), seed=1)
     write_report(tmp_path / "cohort", tmp_path / "r", ["pdf"])
     pages = [page.extract_text() for page in PdfReader(tmp_path / "r.pdf").pages]
     (overview,) = [text for text in pages if "Overview" in text]
     cells = re.findall(r"\d+/\d+ ·", overview)  # items answered / offered, one per row and page
     assert len(cells) == 2 * len(work_pages(load_bundled())), overview
     assert "Safety" in overview
-    assert long_id in "".join("".join(pages).split())  # whole, somewhere in the report
+    assert LONG_NAME in "".join("".join(pages).split())  # whole, somewhere in the report
